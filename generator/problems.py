@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -84,11 +85,21 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def lookalike_note(value: str) -> str:
+    """Name the first character that is not plain ASCII, the usual cause of a look-alike mismatch."""
+    for char in value:
+        if ord(char) > 126 or not char.isprintable():
+            name = unicodedata.name(char, "an unnamed character")
+            return f" (it contains {name}, U+{ord(char):04X}, which is not a plain ASCII character)"
+    return ""
+
+
 def expected(kind: str, value: object, choices: Iterable[str]) -> str:
     """Build the standard "not a X; expected one of ..." message."""
     choices = list(choices)
     hint = did_you_mean(value, choices) if isinstance(value, str) else ""
-    return f"{value!r} is not {kind}; expected one of {quote_list(choices)}{hint}"
+    note = lookalike_note(value) if isinstance(value, str) else ""
+    return f"{value!r} is not {kind}{note}; expected one of {quote_list(choices)}{hint}"
 
 
 def has_errors(problems: Iterable[Problem], *, strict: bool = False) -> bool:

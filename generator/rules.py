@@ -27,9 +27,9 @@ from generator.model import (
     Window,
     parse_timestamp,
 )
-from generator.problems import Mark, Problem, Reporter, expected
+from generator.problems import Level, Mark, Problem, Reporter, expected
 from generator.schema import Handbook
-from generator.shape import LIST, MAPPING, TEXT, TEXT_LIST, TEXT_MAPPING, TIMESTAMP, Field, Shape, check_shape, get
+from generator.shape import LIST, MAPPING, TEXT, TEXT_LIST, TEXT_MAPPING, TIMESTAMP, Field, Shape, check_shape, describe, get
 from generator.source import MarkedDict, MarkedList, read_yaml
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -235,7 +235,7 @@ class _IncidentChecker:
             )
         if not isinstance(value, MarkedDict):
             mark = getattr(value, "mark", Mark(1, 1))
-            report.error(mark, "file-not-mapping", "an incident file must be a mapping of keys (title, severity, components, updates, ...), not a list or a single value")
+            report.error(mark, "file-not-mapping", f"an incident file must be a mapping of keys (title, severity, components, updates, ...), found {describe(value)}")
             return None, None
         root = check_shape(value, INCIDENT_SHAPE, report)
         assert root is not None
@@ -468,11 +468,11 @@ def check_incident_file(data: bytes, path: str, handbook: Handbook) -> CheckedFi
     """Read, parse and check one incident file; never raises for bad input."""
     file_id = incident_id(path)
     parsed = read_yaml(data, path)
-    if parsed.value is None:
+    if parsed.value is None and any(p.level is Level.ERROR for p in parsed.problems):
         return CheckedFile(path, file_id, None, None, tuple(sorted(parsed.problems)))
     checker = _IncidentChecker(path, handbook)
     incident, internal = checker.check(parsed.value, file_id)
     problems = tuple(sorted(parsed.problems + tuple(checker.report.problems)))
-    if any(p.level.name == "ERROR" for p in problems):
+    if any(p.level is Level.ERROR for p in problems):
         incident = None
     return CheckedFile(path, file_id, incident, internal, problems, tuple(sorted(checker.marks.items())))

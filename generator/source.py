@@ -153,15 +153,11 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if isinstance(node, yaml.SequenceNode):
-            if node.tag not in _PLAIN_TAGS:
-                self.report.error(_mark(node.start_mark), "yaml-tag", f"tag {node.tag!r} is not allowed")
             result = MarkedList(_mark(node.start_mark))
             for item in node.value:
                 result.item_marks.append(_mark(item.start_mark))
                 result.append(self.build(item, depth + 1))
             return result
-        if node.tag not in _PLAIN_TAGS:
-            self.report.error(_mark(node.start_mark), "yaml-tag", f"tag {node.tag!r} is not allowed")
         mapping = MarkedDict(_mark(node.start_mark))
         for key_node, value_node in node.value:
             key_mark = _mark(key_node.start_mark)
@@ -193,9 +189,8 @@ class _Builder:
             return value[:MAX_SCALAR_CHARS]
         if _CONTROL_RE.search(value):
             self.report.error(_mark(node.start_mark), "text-control-character", "value contains a control character; remove it")
-        if tag == _STR or node.style:
-            if tag not in _PLAIN_TAGS:
-                self.report.error(_mark(node.start_mark), "yaml-tag", f"tag {tag!r} is not allowed")
+        # Explicit tags were reported by the event scan; a tagged value is read as plain text.
+        if tag == _STR or node.style or tag not in _PLAIN_TAGS:
             return value
         if tag == _NULL:
             return None
@@ -214,8 +209,6 @@ class _Builder:
             return int(value)
         if tag in (_INT, _FLOAT) and _FLOAT_RE.match(value):
             return float(value)
-        if tag not in _PLAIN_TAGS:
-            self.report.error(_mark(node.start_mark), "yaml-tag", f"tag {tag!r} is not allowed")
         return value
 
 
