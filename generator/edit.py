@@ -14,7 +14,6 @@ from datetime import datetime
 
 from generator.errors import StatusbookError
 from generator.model import MAINTENANCE
-from generator.schema import Handbook
 from generator.source import MarkedDict, MarkedList, parse_yaml
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
@@ -116,6 +115,3 @@ def append_update_text(text: str, *, path: str, at: datetime, status: str, messa
         lines[content_end - 1] += "\n"
     return "".join(lines[:content_end] + new + lines[content_end:])
 
-
-def allowed_component_statuses(handbook: Handbook) -> list[str]:
-    return [s.id for s in handbook.component_statuses]

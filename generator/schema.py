@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.problems import Problem, Reporter, expected
 from generator.shape import BOOLEAN, INTEGER, LIST, NUMBER, TEXT, TEXT_LIST, Field, Shape, check_shape, get
@@ -178,8 +178,6 @@ class Handbook:
         return tuple(core[:at] + extra + core[at:])
 
     def with_version(self, version: str) -> Handbook:
-        from dataclasses import replace
-
         return replace(self, version=version)
 
 
