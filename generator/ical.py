@@ -1,0 +1,113 @@
+"""Subscribable iCalendar feeds of scheduled maintenance, site-wide and per component.
+
+(Named ``ical`` because a module called ``calendar`` would shadow the standard
+library's.) Calendar apps match events by UID and take the one with the higher
+SEQUENCE, so the UID is the incident id at the site's host and SEQUENCE counts
+the public revisions of the maintenance: every update and correction raises it,
+and it never depends on the build. Times are UTC; DTSTAMP is the latest public
+change, so an unchanged maintenance gives byte-identical output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from icalendar import Calendar, Event, vDuration, vText
+
+from generator import urls
+from generator.api import effective_status, last_changed, published
+from generator.config import SiteConfig
+from generator.feeds import format_window, site_host
+from generator.model import Incident
+from generator.schema import Handbook
+
+if TYPE_CHECKING:
+    from generator.build import BuildContext
+
+_LINK_RE = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_MARK_RE = re.compile(r"(\*\*|__|`)")
+_EMPHASIS_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
+# Every maintenance status describes a confirmed window; a handbook cannot add a cancelled one (Statuspage's enum).
+EVENT_STATUS = {"scheduled": "CONFIRMED", "in_progress": "CONFIRMED", "verifying": "CONFIRMED", "completed": "CONFIRMED", "cancelled": "CANCELLED"}
+
+
+def plain_text(markdown: str) -> str:
+    """Reduce a Markdown message to the text calendar apps show: links keep their address, marks go."""
+    text = _LINK_RE.sub(lambda m: f"{m[1]} ({m[2]})" if m[1] and m[1] != m[2] else m[2], markdown.strip())
+    text = _HEADING_RE.sub("", text)
+    text = _MARK_RE.sub("", text)
+    return _EMPHASIS_RE.sub(lambda m: m[1] or m[2], text)
+
+
+def event_uid(incident: Incident, site_url: str) -> str:
+    return f"{incident.id}@{site_host(site_url)}"
+
+
+def sequence(incident: Incident, now: datetime) -> int:
+    """Count the event's revisions: each later update, each correction, each window edge passed.
+
+    Updates are only ever appended and time only moves on, so this never
+    decreases; a status change, a rescheduled window (announced with an
+    update) and the window opening or closing (which changes the status the
+    status page shows) each raise it.
+    """
+    edges = 0 if incident.scheduled is None else sum(1 for edge in (incident.scheduled.start, incident.scheduled.end) if edge <= now)
+    return len(incident.updates) - 1 + sum(1 for u in incident.updates if u.correction is not None) + edges
+
+
+def make_event(incident: Incident, handbook: Handbook, config: SiteConfig, now: datetime) -> Event:
+    """Return the VEVENT of one maintenance."""
+    window = incident.scheduled
+    assert window is not None
+    names = {s.id: s.name for s in handbook.maintenance_statuses}
+    latest = incident.updates[-1]
+    current = effective_status(incident, handbook, now)
+    changed = last_changed(incident).astimezone(UTC)
+    event = Event()
+    event.add("uid", event_uid(incident, config.site_url))
+    event.add("sequence", sequence(incident, now))
+    event.add("dtstamp", changed)
+    event.add("created", incident.created_at.astimezone(UTC))
+    event.add("last-modified", changed)
+    event.add("dtstart", window.start.astimezone(UTC))
+    event.add("dtend", window.end.astimezone(UTC))
+    event.add("summary", f"[{names.get(current, current)}] {incident.title}")
+    components = ", ".join(handbook.component_by_id[c].name for c in incident.components if c in handbook.component_by_id)
+    event.add("description", f"{plain_text(latest.message)}\n\nScheduled window: {format_window(window, config.zone)}\nAffected: {components}")
+    event.add("url", urls.absolute(config.site_url, urls.incident_page(incident.id)))
+    event.add("status", EVENT_STATUS.get(current, "CONFIRMED"))
+    # Subscribers' own time stays free: the maintenance is ours, not theirs.
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", [vText(c) for c in incident.components])
+    return event
+
+
+def render_calendar(maintenances: Iterable[Incident], handbook: Handbook, config: SiteConfig, name: str, now: datetime) -> bytes:
+    """Serialise one calendar of the given maintenances, ordered by window start."""
+    calendar = Calendar()
+    calendar.add("prodid", f"-//statusbook//{site_host(config.site_url)}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-caldesc", f"Scheduled maintenance announced on {config.site_name}")
+    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(timedelta(hours=1)))
+    for incident in sorted(maintenances, key=lambda i: (i.scheduled.start, i.id)):
+        calendar.add_component(make_event(incident, handbook, config, now))
+    return calendar.to_ical()
+
+
+def render_calendars(context: BuildContext) -> dict[str, bytes]:
+    """Render ``maintenance.ics`` and one per component."""
+    config, handbook = context.config, context.handbook
+    maintenances = [i for i in published(context.incidents, context.now) if i.is_maintenance and i.scheduled is not None]
+    files = {urls.CALENDAR: render_calendar(maintenances, handbook, config, f"{config.site_name} maintenance", context.now)}
+    for component in handbook.components:
+        mine = [m for m in maintenances if component.id in m.components]
+        files[urls.component_calendar(component.id)] = render_calendar(mine, handbook, config, f"{config.site_name} maintenance: {component.name}", context.now)
+    return files
