@@ -20,10 +20,17 @@ from generator.errors import ValidationFailed
 from generator.load import Validation, validate_repository
 from generator.model import Incident
 from generator.schema import Handbook
-from generator.writer import SiteFiles, write_site
+from generator.writer import SiteFiles, recover_site, write_site
 
 # (name, "module:function") of every part of the site, in build order.
-PARTS: tuple[tuple[str, str], ...] = ()
+PARTS: tuple[tuple[str, str], ...] = (
+    ("feeds", "generator.feeds:render_feeds"),
+    ("calendar", "generator.ical:render_calendars"),
+    ("api", "generator.api:render_api"),
+    ("incident schema", "generator.json_schema:render_schema"),
+    ("status page", "generator.status_site:render_status_site"),
+    ("handbook", "generator.handbook_site:render_handbook"),
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ class BuildContext:
     incidents: tuple[Incident, ...]
     now: datetime
     progress: Callable[[str], None] = field(default=lambda message: None)
+    # Incident id -> handbook version that governs it, for links to urls.severity_definition(version, severity).
+    handbook_versions: Mapping[str, str] = field(default_factory=dict)
 
 
 def build_time(root: Path) -> datetime:
@@ -66,13 +75,15 @@ def render_site(context: BuildContext) -> SiteFiles:
 
 
 def build(config: SiteConfig, *, out_dir: Path | None = None, now: datetime | None = None, strict: bool = False,
-          progress: Callable[[str], None] = lambda message: None) -> tuple[Validation, SiteFiles]:
+          progress: Callable[[str], None] = lambda message: None, use_cache: bool = True) -> tuple[Validation, SiteFiles]:
     """Validate, render and write the site; the previous site stays if anything fails."""
+    target = out_dir or config.root / "site"
+    recover_site(target)  # a killed build may have left the previous site moved aside: put it back first
     now = now or build_time(config.root)
-    validation = validate_repository(config, now=now)
+    validation = validate_repository(config, now=now, use_cache=use_cache)
     if validation.handbook is None or validation.has_errors(strict=strict):
         raise ValidationFailed("the repository has problems; run statusbook validate to see them")
-    context = BuildContext(config=config, handbook=validation.handbook, incidents=validation.incidents, now=now, progress=progress)
+    context = BuildContext(config=config, handbook=validation.handbook, incidents=validation.incidents, now=now, progress=progress, handbook_versions=validation.handbook_versions)
     files = render_site(context)
-    write_site(files, out_dir or config.root / "site")
+    write_site(files, target)
     return validation, files

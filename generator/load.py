@@ -8,10 +8,16 @@ run afresh every time.
 
 from __future__ import annotations
 
+import contextlib
+import copyreg
+import dataclasses
+import gc
 import hashlib
+import operator
 import os
 import pickle
-from collections.abc import Iterable, Sequence
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +25,12 @@ from pathlib import Path
 import generator
 from generator.collection import check_collection
 from generator.config import SiteConfig
-from generator.model import Incident, Internal
-from generator.problems import Level, Problem
-from generator.rules import INCIDENT_SUFFIXES, CheckedFile, check_incident_file
+from generator.model import Correction, Incident, Internal, TimelineEntry, Update, Window
+from generator.problems import Level, Mark, Problem
+from generator.rules import INCIDENT_SUFFIXES, CheckedFile, check_incident_file, incident_id
 from generator.schema import COMPONENTS_FILE, SCHEMA_FILE, Handbook, parse_handbook
+from generator.source import read_yaml
+from generator.versions import GoverningHandbooks, governing_version
 
 CACHE_DIR = ".statusbook-cache"
 _IGNORED_NAMES = {".gitkeep", ".keep", "README.md", "readme.md", ".DS_Store"}
@@ -51,6 +59,8 @@ class Validation:
     problems: tuple[Problem, ...]
     incidents: tuple[Incident, ...] = field(default=())
     internals: tuple[Internal, ...] = field(default=())
+    # Incident id -> the handbook version that governs it (a release tag, or "dev").
+    handbook_versions: dict[str, str] = field(default_factory=dict)
 
     def has_errors(self, *, strict: bool = False) -> bool:
         floor = Level.WARNING if strict else Level.ERROR
@@ -71,9 +81,14 @@ def read_handbook(handbook_dir: Path, root: Path) -> tuple[Handbook | None, list
             contents.append(b"")
     if problems:
         return None, problems
-    return parse_handbook(
-        contents[0], contents[1], schema_path=_relative(handbook_dir / SCHEMA_FILE, root), components_path=_relative(handbook_dir / COMPONENTS_FILE, root)
-    )
+    paths = (_relative(handbook_dir / SCHEMA_FILE, root), _relative(handbook_dir / COMPONENTS_FILE, root))
+    handbook, problems = parse_handbook(contents[0], contents[1], schema_path=paths[0], components_path=paths[1])
+    if handbook is None and not any(p.level is Level.ERROR for p in problems):
+        # An empty document ('---' or '~') parses to nothing without a problem; never let it pass.
+        for rel, data in zip(paths, contents):
+            if read_yaml(data, rel).value is None:
+                problems.append(Problem(rel, 1, 1, "schema-empty", Level.ERROR, "the handbook schema file holds an empty document; it must be a mapping of keys"))
+    return handbook, problems
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -91,14 +106,30 @@ def find_incident_files(incidents_dir: Path, root: Path) -> tuple[list[str], lis
         return found, problems
     for folder, dirs, names in os.walk(incidents_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = _relative(Path(folder), root)  # once per folder: pathlib per file costs more than reading it
+        prefix = "" if base == "." else base + "/"
         for name in names:
-            rel = _relative(Path(folder) / name, root)
+            rel = prefix + name
             if name.endswith(INCIDENT_SUFFIXES):
                 found.append(rel)
             elif name not in _IGNORED_NAMES and not name.startswith("."):
                 problems.append(Problem(rel, 1, 1, "file-name", Level.ERROR, "files under the incidents folder must end in .yml or .yaml; rename it or move it out"))
     found.sort()
     return found, problems
+
+
+def _reduce_by_fields(cls: type) -> object:
+    """Pickle a frozen dataclass as its constructor call: much faster to load than the slots state protocol."""
+    get = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+    return lambda obj: (cls, get(obj))
+
+
+# Every type a cached CheckedFile holds (with two or more fields, all set by __init__).
+_CACHE_REDUCERS = {
+    cls: _reduce_by_fields(cls)
+    for cls in (CheckedFile, Incident, Update, Window, Correction, Internal, TimelineEntry, Problem, Mark)
+    if len(dataclasses.fields(cls)) > 1 and all(f.init for f in dataclasses.fields(cls))
+}
 
 
 class FileCache:
@@ -118,7 +149,7 @@ class FileCache:
                 self.entries = {}
 
     @staticmethod
-    def key(path: str, data: bytes, handbook: Handbook) -> str:
+    def key(path: str, data: bytes, handbook: Handbook | GoverningHandbooks) -> str:
         digest = hashlib.blake2b(data, digest_size=20)
         digest.update(path.encode())
         digest.update(handbook.digest.encode())
@@ -143,27 +174,31 @@ class FileCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")
             with tmp.open("wb") as handle:
-                pickle.dump({"code": CODE_DIGEST, "entries": kept}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = {**copyreg.dispatch_table, **_CACHE_REDUCERS}
+                pickler.dump({"code": CODE_DIGEST, "entries": kept})
             os.replace(tmp, self.path)
         except OSError:
             pass  # caching is an optimisation; a read-only checkout still validates
 
 
-def check_files(paths: Sequence[str], root: Path, handbook: Handbook, cache: FileCache) -> list[CheckedFile]:
-    """Check each file, serving unchanged ones from the cache."""
+def check_files(paths: Sequence[str], root: Path, handbook: Handbook | GoverningHandbooks, cache: FileCache) -> list[CheckedFile]:
+    """Check each file against the handbook version that governs it, serving unchanged ones from the cache."""
     results = []
     used = []
+    base = str(root)
     for rel in paths:
         try:
-            data = (root / rel).read_bytes()
+            with open(os.path.join(base, rel), "rb") as handle:
+                data = handle.read()
         except OSError as exc:
-            results.append(CheckedFile(rel, rel, None, None, (Problem(rel, 1, 1, "file-unreadable", Level.ERROR, f"cannot read the file: {exc.strerror}"),)))
+            results.append(CheckedFile(rel, incident_id(rel), None, None, (Problem(rel, 1, 1, "file-unreadable", Level.ERROR, f"cannot read the file: {exc.strerror}"),)))
             continue
         key = cache.key(rel, data, handbook)
         used.append(key)
         checked = cache.get(key)
         if checked is None:
-            checked = check_incident_file(data, rel, handbook)
+            checked = check_incident_file(data, rel, handbook.for_file(data, rel) if isinstance(handbook, GoverningHandbooks) else handbook)
             cache.put(key, checked)
         results.append(checked)
     cache.save(used)
@@ -181,11 +216,45 @@ def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = 
     if only is not None:
         wanted = set(only)
         paths = [p for p in paths if p in wanted]
-    cache = FileCache(root / CACHE_DIR / "validate.pickle" if use_cache else None)
-    files = check_files(paths, root, handbook, cache)
+    governing = GoverningHandbooks(handbook)
+    if _has_tags(root):  # reading releases needs GitPython; skip its import where there are no tags
+        from generator.releases import read_governing_handbooks
+
+        governing, release_problems = read_governing_handbooks(config, handbook)
+        problems += release_problems
+    with _cyclic_gc_paused():
+        cache = FileCache(root / CACHE_DIR / "validate.pickle" if use_cache else None)
+        files = check_files(paths, root, governing, cache)
     for checked in files:
         problems.extend(checked.problems)
-    problems.extend(check_collection(files, handbook, now=now, versions=versions))
+    problems.extend(check_collection(files, handbook, now=now, versions=governing.version_names if versions is None else versions))
     incidents = tuple(f.incident for f in files if f.incident is not None)
     internals = tuple(f.internal for f in files if f.internal is not None)
-    return Validation(handbook, tuple(files), tuple(sorted(problems)), incidents, internals)
+    handbook_versions = {i.id: governing_version(i, governing.releases) for i in incidents}
+    return Validation(handbook, tuple(files), tuple(sorted(problems)), incidents, internals, handbook_versions)
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while results pile up.
+
+    Results and parsed trees hold no reference cycles, so reference counting
+    frees them; the collector would only re-scan every result kept so far,
+    which at 10,000 files costs more than loading the cache itself.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _has_tags(root: Path) -> bool:
+    """Tell cheaply (one git call) whether the repository has any tag at all."""
+    try:
+        out = subprocess.run(["git", "tag", "--list"], cwd=root, capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return False
+    return bool(out.strip())

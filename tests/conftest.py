@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,3 +89,38 @@ def browser() -> Iterator[object]:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def versioned_handbook(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """A git repository with handbook releases v1.0 and v1.1, built four times (see tests/handbook_repo.py)."""
+    from handbook_repo import build_versioned_handbook
+
+    return build_versioned_handbook(tmp_path_factory.mktemp("versioned-handbook"))
+
+
+@pytest.fixture(scope="session")
+def site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A committed repository that builds a whole site (real handbook pages, theme, mkdocs.yml), built once to warm its cache."""
+    root = tmp_path_factory.mktemp("site-template") / "repo"
+    root.mkdir()
+    shutil.copytree(REPO / "handbook", root / "handbook")
+    shutil.copytree(REPO / "theme", root / "theme")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "incidents").mkdir()
+    (root / "incidents" / ".gitkeep").write_text("")
+    (root / ".gitignore").write_text("/site/\n/.site-*/\n/.statusbook-cache/\n", encoding="utf-8")
+    Project(root).git_init()
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--quiet"], cwd=root, env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"the template repository does not build:\n{result.stderr}"
+    shutil.rmtree(root / "site")
+    return root
+
+
+@pytest.fixture
+def site_project(site_template: Path, tmp_path: Path) -> Project:
+    """A fresh copy of ``site_template``: a committed repository on main, no incidents, handbook cache warm."""
+    root = tmp_path / "repo"
+    shutil.copytree(site_template, root, symlinks=True)
+    return Project(root)
