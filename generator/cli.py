@@ -58,15 +58,28 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--no-cache", is_flag=True, help="Check every file afresh instead of reusing results for unchanged files.")
 @click.option("--now", "now_text", metavar="TIMESTAMP", help="Judge time-dependent rules (postmortem due, stale incidents) at this moment.")
+@click.option(
+    "--base",
+    "base_ref",
+    metavar="REF",
+    help="Also check that the public record is append-only compared with this git ref (origin/main; origin/main... means where HEAD branched off it). Always looks at the whole incidents folder.",
+)
 @click.argument("paths", nargs=-1, type=click.Path())
-def validate(root: str, fmt: str, strict: bool, no_cache: bool, now_text: str | None, paths: tuple[str, ...]) -> None:
+def validate(root: str, fmt: str, strict: bool, no_cache: bool, now_text: str | None, base_ref: str | None, paths: tuple[str, ...]) -> None:
     """Check the handbook schema and every incident file; report all problems at once."""
+    from generator.problems import has_errors
+
     config = _config(root)
     now = _parse_when(now_text, "--now") or clock_now()
     only = [_relative_to_root(p, config.root) for p in paths] if paths else None
     result = validate_repository(config, now=now, use_cache=not no_cache, only=only)
-    failed = result.has_errors(strict=strict)
-    click.echo(format_problems(result.problems, len(result.files), fmt, ok=not failed), nl=False)
+    problems = result.problems
+    if base_ref is not None and result.handbook is not None:
+        from generator.gitops import history_problems
+
+        problems = tuple(sorted((*problems, *history_problems(config, result.handbook, base_ref))))
+    failed = has_errors(problems, strict=strict)
+    click.echo(format_problems(problems, len(result.files), fmt, ok=not failed), nl=False)
     if failed:
         sys.exit(1)
 
@@ -191,7 +204,11 @@ def update(root: str, incident_id: str, status: str, message: str, components: t
             raise click.BadParameter(f"{item!r} must look like api=operational", param_hint="--component")
         pairs.append((cid.strip(), cstatus.strip()))
     path = config.root / rel
-    original = path.read_text(encoding="utf-8")
+    try:
+        original = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not valid UTF-8"
+        raise StatusbookError(f"{rel}: cannot be read ({reason}); statusbook validate shows why") from None
     at = (_parse_when(at_text, "--at") or clock_now()).astimezone()
     text = append_update_text(original, path=rel, at=at, status=status, message=message, component_statuses=pairs)
     before = {p for p in check_incident_file(original.encode(), rel, handbook).problems if p.level.name == "ERROR"}
@@ -227,6 +244,102 @@ def build(root: str, out_dir: str | None, strict: bool, quiet: bool) -> None:
     target = Path(out_dir) if out_dir else config.root / "site"
     if not quiet:
         click.echo(f"statusbook: wrote {len(files)} files to {target}", err=True)
+
+
+@cli.command()
+@root_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the schema to this file instead of standard output.")
+def schema(root: str, output: str | None) -> None:
+    """Write a JSON Schema of incident files, for editors that check YAML as you type."""
+    from generator.json_schema import schema_json
+    from generator.load import read_handbook
+
+    config = _config(root)
+    handbook, problems = read_handbook(config.handbook_path, config.root)
+    if handbook is None or any(p.level.name == "ERROR" for p in problems):
+        raise StatusbookError("the handbook schema is invalid; run statusbook validate")
+    data = schema_json(handbook, config.site_url)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        Path(output).write_bytes(data)
+
+
+@cli.command()
+@root_option
+@click.option("--branch", default="gh-pages", show_default=True, help="Branch that holds the published site.")
+@click.option("--push", "remote", is_flag=False, flag_value="origin", default=None, metavar="[REMOTE]", help="Fetch the branch from REMOTE (default origin) first, refuse if it has commits you lack, then push.")
+@click.option("--cname", metavar="DOMAIN", help="Custom domain for GitHub Pages, written to CNAME.")
+@click.option("--message", "-m", help="Commit message (default: Publish <sha> from <branch>); the source commit is always named.")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, exists=True), help="Publish this already built folder instead of building.")
+@click.option("--strict", is_flag=True, help="Refuse to build when validation has warnings.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not report progress.")
+def publish(root: str, branch: str, remote: str | None, cname: str | None, message: str | None, site_dir: str | None, strict: bool, quiet: bool) -> None:
+    """Commit the built site to a branch (default gh-pages) without touching your checkout, and optionally push it."""
+    import re
+
+    from generator.gitops import publish_files, source_commit
+    from generator.writer import SITE_MARKER, read_tree
+
+    config = _config(root)
+    if cname is not None and not re.fullmatch(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+", cname):
+        raise click.BadParameter(f"{cname!r} is not a domain name; give the bare host, like status.example.com", param_hint="--cname")
+    say = (lambda text: None) if quiet else (lambda text: click.echo(f"statusbook: {text}", err=True))
+    sha, source_branch = source_commit(config.root)
+    if site_dir is not None:
+        files = {path: data for path, data in read_tree(Path(site_dir)).items() if path != SITE_MARKER}
+    else:
+        import tempfile
+
+        from generator.build import build as build_site
+        from generator.errors import ValidationFailed
+
+        try:
+            # Build beside nothing of yours: publishing leaves the working tree (site/ included) alone.
+            with tempfile.TemporaryDirectory(prefix="statusbook-publish-") as scratch:
+                _, built = build_site(config, out_dir=Path(scratch) / "site", strict=strict, progress=say, use_cache=False)
+        except ValidationFailed:
+            from generator.build import build_time
+            from generator.report import format_text
+
+            result = validate_repository(config, now=build_time(config.root))
+            click.echo(format_text(result.problems, len(result.files)), nl=False, err=True)
+            raise
+        files = dict(built)
+    files[".nojekyll"] = b""
+    if cname is not None:
+        files["CNAME"] = f"{cname}\n".encode()
+    title = message or f"Publish {sha}" + (f" from {source_branch}" if source_branch else "")
+    body = "" if sha in title else f"\n\nSource commit: {sha}"
+    result = publish_files(config.root, files, branch=branch, message=title + body + "\n", remote=remote)
+    if result.commit is None:
+        say(f"{branch} already holds this site; nothing to commit")
+    else:
+        say(f"committed {result.commit[:12]} to {branch} ({len(files)} files)")
+    if result.pushed:
+        say(f"pushed {branch} to {remote}")
+    elif remote is not None:
+        say(f"{remote}/{branch} is up to date; nothing to push")
+
+
+@cli.command()
+@root_option
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+def serve(root: str, port: int, host: str) -> None:
+    """Serve the whole site with live reload, rebuilding what changed when you edit an incident, page or template."""
+    from generator.serve import DevServer
+
+    config = _config(root)
+    server = DevServer(config, host=host, port=port, clock=clock_now, log=lambda text: click.echo(f"statusbook: {text}", err=True))
+    server.start()
+    click.echo(f"statusbook: serving {server.url} (Ctrl+C to stop)", err=True)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

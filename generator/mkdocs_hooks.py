@@ -21,6 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.structure.pages import Page
 
+from generator.csp import add_policy
 from generator.errors import BuildError
 from generator.handbook_tables import expand_placeholders
 from generator.load import read_handbook
@@ -86,6 +87,11 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: obj
     if updated or _fallback:
         page.update_date = updated or _fallback
     return text
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    # Static hosts seldom allow headers, so each page carries its own strict policy.
+    return add_policy(output)
 
 
 class _Collect(logging.Handler):

@@ -34,6 +34,7 @@ from generator.source import MarkedDict, MarkedList, read_yaml
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_ID_LENGTH = 100
+_SPACE_RE = re.compile(r"\s")  # the same characters as str.isspace
 INCIDENT_SUFFIXES = (".yml", ".yaml")
 
 
@@ -56,6 +57,7 @@ RULES: tuple[RuleDoc, ...] = (
     RuleDoc("file-encoding", "error", "The file is not UTF-8 (for example UTF-16, or Latin-1 bytes)."),
     RuleDoc("file-bom", "warning", "The file starts with a UTF-8 byte order mark."),
     RuleDoc("file-not-mapping", "error", "The document is a list or a single value instead of a mapping of keys.", "- title: Outage", "title: Outage"),
+    RuleDoc("file-unreadable", "error", "The file cannot be read (a broken link, or no permission)."),
     RuleDoc("file-name", "error", "The file name is not `<id>.yml` or `<id>.yaml`."),
     RuleDoc("yaml-syntax", "error", "The YAML cannot be parsed.", "title: [unclosed", "title: Closed"),
     RuleDoc("yaml-documents", "error", "The file holds more than one YAML document (`---`)."),
@@ -88,7 +90,13 @@ RULES: tuple[RuleDoc, ...] = (
     RuleDoc("timestamp-naive", "error", "A timestamp has no UTC offset, so its moment depends on the reader's zone.", "at: 2026-03-01 10:00", "at: 2026-03-01T10:00:00+01:00"),
     RuleDoc("updates-empty", "error", "An incident has no public update; the first one says it started."),
     RuleDoc("update-order", "error", "Updates are not in chronological order (oldest first)."),
-    RuleDoc("update-after-final", "error", "An update follows the final one (`resolved` or `completed`); reopen by adding a non-final update instead of editing history."),
+    RuleDoc(
+        "update-after-final",
+        "error",
+        "A final update (`resolved` or `completed`) follows another final one. To reopen a closed incident, append a non-final update; published updates are never edited.",
+        "- status: resolved\n- status: resolved",
+        "- status: resolved\n- status: investigating",
+    ),
     RuleDoc("final-components-down", "error", "The final update leaves a component in a status other than operational."),
     RuleDoc("maintenance-window", "error", "A maintenance window ends before (or when) it starts.", "scheduled: {start: 2026-03-02T02:00Z, end: 2026-03-02T01:00Z}", "scheduled: {start: 2026-03-02T01:00Z, end: 2026-03-02T02:00Z}"),
     RuleDoc("maintenance-window-missing", "error", "A maintenance has no `scheduled` window."),
@@ -102,6 +110,26 @@ RULES: tuple[RuleDoc, ...] = (
     RuleDoc("postmortem-missing", "warning", "A resolved incident whose severity requires a postmortem has no `postmortem` link; an error once the grace period after resolution has passed."),
     RuleDoc("stale-open", "warning", "An unresolved incident has had no public update for longer than its severity's update cadence allows (at least a day)."),
     RuleDoc("handbook-version-unknown", "error", "`handbook` pins a version that is not a tag of this repository."),
+    # Reported by `statusbook validate --base REF` (generator/history.py): the public record is append-only.
+    RuleDoc(
+        "history-update-edited",
+        "error",
+        "A published update's time or status was changed, or its message was changed without a new `correction: {at, reason}` note. The time is never editable: it names the update's anchor and feed entry.",
+        "- at: 2026-03-01T10:00:00Z\n  message: Fixed typo",
+        "- at: 2026-03-01T10:00:00Z\n  message: Fixed typo\n  correction: {at: 2026-03-01T11:00:00Z, reason: Named the wrong region}",
+    ),
+    RuleDoc("history-update-removed", "error", "A published update was removed; put it back (add a correction note to it if it was wrong)."),
+    RuleDoc("history-update-inserted", "error", "A new update was inserted before an already published one; new updates go after every published update."),
+    RuleDoc("history-correction-removed", "error", "The correction note of a published update was removed; corrections stay visible."),
+    RuleDoc("history-incident-deleted", "error", "A published incident file was deleted; its page and feed entries must live on."),
+    RuleDoc("history-incident-renamed", "error", "A published incident file was renamed to a new id, which would change its URL and feed ids; moving it to another folder under the same file name is fine."),
+    RuleDoc(
+        "history-reopened-by-edit",
+        "error",
+        "A published final update (`resolved`, `completed`) was edited or removed to reopen the incident; reopen it by appending a non-final update instead.",
+        "- status: investigating  # was: resolved",
+        "- status: resolved\n- status: investigating",
+    ),
     RuleDoc("schema-*", "error", "Problems in the handbook's own schema files, reported with the same precision."),
 )
 RULE_IDS = frozenset(r.id for r in RULES)
@@ -205,7 +233,7 @@ def incident_id(path: str) -> str:
 
 def is_url(value: str) -> bool:
     parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and _SPACE_RE.search(value) is None
 
 
 class _IncidentChecker:
@@ -241,7 +269,7 @@ class _IncidentChecker:
         assert root is not None
         for key in ("handbook", "postmortem", "severity", "updates"):
             if key in root:
-                self.marks[key] = root.key_mark(key)
+                self.marks[key] = root.value_mark(key)
         if isinstance(root.get("updates"), MarkedList) and root["updates"]:
             self.marks["last-update"] = root["updates"].item_mark(len(root["updates"]) - 1)
         kind = get(root, "kind", TEXT, INCIDENT)
@@ -349,12 +377,17 @@ class _IncidentChecker:
                 report.error(mapping.value_mark("status"), "status-unknown", expected(f"a public status of {'a' if kind == MAINTENANCE else 'an'} {kind}", status, [s.id for s in handbook.statuses(kind)]))
                 status = None
             message = get(mapping, "message", TEXT, "")
-            if final_seen_at is not None:
+            # Reopening is appending a non-final update after the final one; published
+            # updates are never edited (see generator/history.py), so a closed incident can
+            # only be closed again after it has been reopened.
+            if final_seen_at is not None and status == final:
                 report.error(
-                    items.item_mark(index),
+                    mapping.value_mark("status"),
                     "update-after-final",
-                    f"this update comes after the final {final!r} update at line {final_seen_at.line}; to reopen, change that update's status or add a new incident",
+                    f"the incident was already closed by the {final!r} update at line {final_seen_at.line}; to reopen it, add a non-final update (such as {handbook.statuses(kind)[0].id!r}) before closing it again",
                 )
+            elif status is not None and status != final:
+                final_seen_at = None
             if at is not None and previous_at is not None and at < previous_at:
                 report.error(mapping.value_mark("at"), "update-order", f"this update ({mapping['at']}) is older than the one before it; list updates oldest first")
             if at is not None:

@@ -18,9 +18,9 @@ import yaml
 from generator.problems import Mark, Problem, Reporter
 
 try:  # libyaml makes parsing several times faster; fall back when it is missing.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 32
@@ -40,38 +40,87 @@ _INT_RE = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT_RE = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
 _TRUTHY = {"yes", "no", "on", "off", "y", "n"}
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A node carries an anchor or a tag exactly when its first character is one of these: plain
+# scalars cannot start with them, and an alias re-uses its anchored node, which starts with '&'.
+_PROPERTY_CHARS = frozenset("&!")
+# Placeholder tag for plain scalars: the builder resolves the few that can be anything but text.
+_PLAIN = "?plain"
+# PyYAML's own implicit resolvers, by first character, keeping the tags the builder treats apart
+# from text (timestamps and '=' stay text either way); the rules stay exactly PyYAML's.
+_WILDCARD = tuple(yaml.resolver.Resolver.yaml_implicit_resolvers.get(None, ()))
+_IMPLICIT = {
+    first: kept + _WILDCARD
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+    if first is not None and (kept := tuple((tag, rx) for tag, rx in resolvers if tag in (_NULL, _BOOL, _INT, _FLOAT, _MERGE)))
+}
+# First characters a merge key ('<<') can start with: only keys starting so need resolving.
+_MERGE_FIRST = frozenset(first for first, resolvers in _IMPLICIT.items() if any(tag == _MERGE for tag, _ in resolvers))
+
+
+class _Loader(_BaseLoader):
+    """libyaml's composer with a resolver that leaves plain scalars to the builder.
+
+    PyYAML calls the resolver in Python for every node, which costs more than
+    libyaml's parsing; most values are text and need no regular expression.
+    """
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        if kind is yaml.ScalarNode:
+            return _PLAIN if implicit[0] else _STR  # type: ignore[index]
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+def _plain_tag(value: str) -> str:
+    """Resolve a plain scalar's tag the way PyYAML's SafeLoader does (for the tags we use)."""
+    for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+        if regexp.match(value):
+            return tag
+    return _STR
+
+
+def _as_mark(mark: Mark | yaml.Mark) -> Mark:
+    """Turn a parser's 0-based mark into ours; marks are converted only when someone asks for them."""
+    return mark if type(mark) is Mark else Mark(mark.line + 1, mark.column + 1)
 
 
 class MarkedDict(dict):
     """A mapping that knows the position of itself, its keys and its values."""
 
-    __slots__ = ("key_marks", "mark", "value_marks")
+    __slots__ = ("_mark", "key_marks", "value_marks")
 
-    def __init__(self, mark: Mark) -> None:
+    def __init__(self, mark: Mark | yaml.Mark) -> None:
         super().__init__()
-        self.mark = mark
-        self.key_marks: dict[str, Mark] = {}
-        self.value_marks: dict[str, Mark] = {}
+        self._mark = mark
+        self.key_marks: dict[str, Mark | yaml.Mark] = {}
+        self.value_marks: dict[str, Mark | yaml.Mark] = {}
+
+    @property
+    def mark(self) -> Mark:
+        return _as_mark(self._mark)
 
     def key_mark(self, key: str) -> Mark:
-        return self.key_marks.get(key, self.mark)
+        return _as_mark(self.key_marks.get(key, self._mark))
 
     def value_mark(self, key: str) -> Mark:
-        return self.value_marks.get(key, self.mark)
+        return _as_mark(self.value_marks.get(key, self._mark))
 
 
 class MarkedList(list):
     """A sequence that knows the position of itself and of each item."""
 
-    __slots__ = ("item_marks", "mark")
+    __slots__ = ("_mark", "item_marks")
 
-    def __init__(self, mark: Mark) -> None:
+    def __init__(self, mark: Mark | yaml.Mark) -> None:
         super().__init__()
-        self.mark = mark
-        self.item_marks: list[Mark] = []
+        self._mark = mark
+        self.item_marks: list[Mark | yaml.Mark] = []
+
+    @property
+    def mark(self) -> Mark:
+        return _as_mark(self._mark)
 
     def item_mark(self, index: int) -> Mark:
-        return self.item_marks[index] if 0 <= index < len(self.item_marks) else self.mark
+        return _as_mark(self.item_marks[index] if 0 <= index < len(self.item_marks) else self._mark)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +135,15 @@ def _mark(node_mark: yaml.Mark) -> Mark:
     return Mark(node_mark.line + 1, node_mark.column + 1)
 
 
+def _looks_like_utf16(data: bytes) -> bool:
+    """Tell UTF-16/32 text without a byte order mark (mostly ASCII, NULs between) from other binary data."""
+    head = data[:64]
+    if len(head) < 4 or b"\x00" not in head[:4]:
+        return False
+    odd, even = head[1::2], head[0::2]
+    return odd.count(0) == len(odd) or even.count(0) == len(even)
+
+
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Turn file bytes into text, reporting size, encoding and binary problems once."""
     report = Reporter(path)
@@ -95,6 +153,9 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         return None, report.problems
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
         report.error(start, "file-encoding", "file is UTF-16 or UTF-32; save it as UTF-8 without a byte order mark")
+        return None, report.problems
+    if _looks_like_utf16(data):
+        report.error(start, "file-encoding", "file looks like UTF-16 or UTF-32 without a byte order mark (NUL bytes between the characters); save it as UTF-8")
         return None, report.problems
     if b"\x00" in data:
         offset = data.index(b"\x00")
@@ -140,55 +201,110 @@ def _scan_events(text: str, report: Reporter) -> bool:
     return has_alias
 
 
+class _HasProperties(Exception):
+    """A node carries an anchor or a tag: the exact event scan must report them."""
+
+
 class _Builder:
     """Build plain values from a composed node tree, reporting what YAML 1.1 would get wrong."""
 
-    def __init__(self, report: Reporter) -> None:
+    def __init__(self, report: Reporter, text: str, *, check_properties: bool = True) -> None:
         self.report = report
+        self.text = text
+        self.check_properties = check_properties
+        # A value can only be over-long or hold a control character if the text can produce one.
+        self.check_scalars = len(text) > MAX_SCALAR_CHARS or "\\" in text or _CONTROL_RE.search(text) is not None
+
+    def has_property(self, node: yaml.Node) -> bool:
+        index = node.start_mark.index
+        return self.text[index : index + 1] in _PROPERTY_CHARS
+
+    def walk(self, node: yaml.Node) -> None:
+        """Look for anchors and tags in a subtree that is not built (each shared node once)."""
+        if not self.check_properties:
+            return
+        stack, seen = [node], set()
+        while stack:
+            current = stack.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            if self.has_property(current):
+                raise _HasProperties
+            if isinstance(current, yaml.SequenceNode):
+                stack.extend(current.value)
+            elif isinstance(current, yaml.MappingNode):
+                for pair in current.value:
+                    stack.extend(pair)
 
     def build(self, node: yaml.Node, depth: int = 0) -> object:
+        if self.check_properties and self.has_property(node):
+            raise _HasProperties
         if depth > MAX_DEPTH:
+            self.walk(node)
             self.report.error(_mark(node.start_mark), "yaml-nesting", f"nesting is deeper than {MAX_DEPTH} levels")
             return None
-        if isinstance(node, yaml.ScalarNode):
+        kind = type(node)
+        if kind is yaml.ScalarNode:
             return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            result = MarkedList(_mark(node.start_mark))
+        shallow = depth < MAX_DEPTH
+        check = self.check_properties
+        if kind is yaml.SequenceNode:
+            result = MarkedList(node.start_mark)
+            marks = result.item_marks
             for item in node.value:
-                result.item_marks.append(_mark(item.start_mark))
-                result.append(self.build(item, depth + 1))
+                marks.append(item.start_mark)
+                if shallow and type(item) is yaml.ScalarNode and not (check and self.has_property(item)):
+                    result.append(self.scalar(item))
+                else:
+                    result.append(self.build(item, depth + 1))
             return result
-        mapping = MarkedDict(_mark(node.start_mark))
+        mapping = MarkedDict(node.start_mark)
+        key_marks, value_marks = mapping.key_marks, mapping.value_marks
         for key_node, value_node in node.value:
-            key_mark = _mark(key_node.start_mark)
-            if key_node.tag == _MERGE:
-                self.report.error(key_mark, "yaml-merge", "merge key '<<' is not allowed; write the keys out in full")
+            if check and self.has_property(key_node):
+                raise _HasProperties
+            key_tag = key_node.tag
+            if key_tag == _MERGE or (key_tag == _PLAIN and (_WILDCARD or key_node.value[:1] in _MERGE_FIRST) and _plain_tag(key_node.value) == _MERGE):
+                self.walk(value_node)
+                self.report.error(_mark(key_node.start_mark), "yaml-merge", "merge key '<<' is not allowed; write the keys out in full")
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.report.error(key_mark, "yaml-key", "keys must be plain text, not lists or mappings")
+            if type(key_node) is not yaml.ScalarNode:
+                self.walk(key_node)
+                self.walk(value_node)
+                self.report.error(_mark(key_node.start_mark), "yaml-key", "keys must be plain text, not lists or mappings")
                 continue
             key = key_node.value
-            if key in mapping.key_marks:
-                first = mapping.key_marks[key]
+            if key in key_marks:
+                self.walk(value_node)
+                first = _as_mark(key_marks[key])
                 self.report.error(
-                    key_mark,
+                    _mark(key_node.start_mark),
                     "yaml-duplicate-key",
                     f"key {key!r} appears twice; the first is at line {first.line}, column {first.column} and YAML would silently keep only the last",
                 )
                 continue
-            mapping.key_marks[key] = key_mark
-            mapping.value_marks[key] = _mark(value_node.start_mark)
-            mapping[key] = self.build(value_node, depth + 1)
+            key_marks[key] = key_node.start_mark
+            value_marks[key] = value_node.start_mark
+            if shallow and type(value_node) is yaml.ScalarNode and not (check and self.has_property(value_node)):
+                mapping[key] = self.scalar(value_node)
+            else:
+                mapping[key] = self.build(value_node, depth + 1)
         return mapping
 
     def scalar(self, node: yaml.ScalarNode) -> object:
         value = node.value
+        if self.check_scalars:
+            if len(value) > MAX_SCALAR_CHARS:
+                self.report.error(_mark(node.start_mark), "yaml-scalar-size", f"value is {len(value):,} characters; the limit is {MAX_SCALAR_CHARS:,}")
+                return value[:MAX_SCALAR_CHARS]
+            if _CONTROL_RE.search(value):
+                self.report.error(_mark(node.start_mark), "text-control-character", "value contains a control character; remove it")
         tag = node.tag
-        if len(value) > MAX_SCALAR_CHARS:
-            self.report.error(_mark(node.start_mark), "yaml-scalar-size", f"value is {len(value):,} characters; the limit is {MAX_SCALAR_CHARS:,}")
-            return value[:MAX_SCALAR_CHARS]
-        if _CONTROL_RE.search(value):
-            self.report.error(_mark(node.start_mark), "text-control-character", "value contains a control character; remove it")
+        if tag == _PLAIN:
+            if value[:1] not in _IMPLICIT and not _WILDCARD:
+                return value  # most values: text that cannot be read as anything else
+            tag = _plain_tag(value)
         # Explicit tags were reported by the event scan; a tagged value is read as plain text.
         if tag == _STR or node.style or tag not in _PLAIN_TAGS:
             return value
@@ -212,15 +328,26 @@ class _Builder:
         return value
 
 
+def _may_have_properties(text: str) -> bool:
+    return "&" in text or "*" in text or "!" in text
+
+
 def parse_yaml(text: str, path: str) -> Parsed:
-    """Parse one YAML document into marked plain values; never raises for bad input."""
+    """Parse one YAML document into marked plain values; never raises for bad input.
+
+    Anchors, aliases and tags are rare, so the exact (and slower) event scan
+    that reports them runs only when the composed tree shows one, or when
+    composing failed and the text could hold one; the result is the same as
+    scanning every file first. An alias never gets expanded: the scan runs
+    before the builder could reach it.
+    """
     report = Reporter(path)
-    if ("&" in text or "*" in text or "!" in text) and _scan_events(text, report):
-        return Parsed(None, tuple(report.problems))
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
+        if _may_have_properties(text) and _scan_events(text, report):
+            return Parsed(None, tuple(report.problems))
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
         problem = exc.problem or "invalid YAML"
@@ -229,17 +356,29 @@ def parse_yaml(text: str, path: str) -> Parsed:
         report.error(where, rule, f"{problem}{context}")
         return Parsed(None, tuple(report.problems))
     except yaml.YAMLError as exc:
+        if _may_have_properties(text) and _scan_events(text, report):
+            return Parsed(None, tuple(report.problems))
         report.error(Mark(1, 1), "yaml-syntax", str(exc).splitlines()[0])
         return Parsed(None, tuple(report.problems))
     except RecursionError:
+        if _may_have_properties(text) and _scan_events(text, report):
+            return Parsed(None, tuple(report.problems))
         report.error(Mark(1, 1), "yaml-nesting", f"nesting is deeper than {MAX_DEPTH} levels")
         return Parsed(None, tuple(report.problems))
     finally:
         loader.dispose()
     if node is None:
+        if _may_have_properties(text):
+            _scan_events(text, report)
         report.error(Mark(1, 1), "file-empty", "file holds no YAML document; it must be a mapping")
         return Parsed(None, tuple(report.problems))
-    value = _Builder(report).build(node)
+    try:
+        value = _Builder(report, text).build(node)
+    except _HasProperties:
+        report = Reporter(path)
+        if _scan_events(text, report):
+            return Parsed(None, tuple(report.problems))
+        value = _Builder(report, text, check_properties=False).build(node)
     return Parsed(value, tuple(report.problems))
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from generator.csp import add_policy
 from generator.model import Incident, TimestampError, parse_timestamp
 from generator.schema import Handbook
 from generator.source import read_yaml
@@ -164,7 +165,7 @@ def redirect_page(target: str) -> str:
     """A page that sends the reader on to ``target`` (relative), keeping the query and fragment."""
     href = html.escape(target, quote=True)
     script = json.dumps(target).replace("<", "\\u003c")
-    return (
+    return add_policy(
         "<!doctype html>\n"
         '<html lang="en">\n'
         "<head>\n"
