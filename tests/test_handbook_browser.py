@@ -58,8 +58,13 @@ def page(browser, served: str) -> Iterator[object]:
     context.route("**/*", only_local)
     tab = context.new_page()
     tab.outside = outside
+    console_errors: list[str] = []
+    tab.console_errors = console_errors
+    tab.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
     yield tab
     context.close()
+    # Every page carries a strict Content-Security-Policy; nothing Material needs may trip it.
+    assert [m for m in console_errors if "Content Security Policy" in m] == []
 
 
 def switch_version(page: object, version: str) -> None:
@@ -114,6 +119,29 @@ def test_dark_mode_toggle_and_the_way_back_to_the_status_page(page, served: str)
     assert back.evaluate("a => a.href") == f"{served}/"
     assert page.locator(".md-tabs__link", has_text="Status page").evaluate("a => a.href") == f"{served}/"
     assert page.outside == []
+
+
+def test_pages_carry_a_strict_policy_and_search_still_works(page, served: str) -> None:
+    page.goto(f"{served}/handbook/v1.1/roles/")
+    policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert "default-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("severity")
+    page.locator(".md-search-result__item").first.wait_for()
+    assert page.locator(".md-search-result__item").count() > 0
+    # An injected inline script (not among the page's hashed ones) is blocked by the policy.
+    blocked = page.evaluate(
+        """() => new Promise(resolve => {
+            document.addEventListener('securitypolicyviolation', () => resolve(true), {once: true});
+            const s = document.createElement('script');
+            s.textContent = 'window.__injected = true';
+            document.head.appendChild(s);
+            setTimeout(() => resolve(window.__injected !== true), 500);
+        })"""
+    )
+    assert blocked is True
+    assert any("Content Security Policy" in m for m in page.console_errors)
+    page.console_errors.clear()  # the one violation above was ours, on purpose
 
 
 def test_served_folder_has_no_symlinks(versioned_handbook, tmp_path: Path) -> None:

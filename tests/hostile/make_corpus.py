@@ -102,7 +102,7 @@ FILES: dict[str, bytes | str] = {
     "missing-message.yml": sub("    message: Fixed.\n", ""),
     "key-is-list.yml": BASE + "? [a, b]\n: value\n",
     # lifecycle rules
-    "after-final.yml": BASE + "  - at: 2026-03-01T12:00:00Z\n    status: monitoring\n    message: Back again.\n",
+    "after-final.yml": BASE + "  - at: 2026-03-01T12:00:00Z\n    status: resolved\n    message: Resolved again.\n",
     "final-still-down.yml": BASE + "    components:\n      api: partial_outage\n",
     "maintenance-window-backwards.yml": "title: Database upgrade\nkind: maintenance\ncomponents: [api]\nscheduled:\n  start: 2026-03-02T02:00:00Z\n  end: 2026-03-02T01:00:00Z\nupdates:\n  - at: 2026-03-01T10:00:00Z\n    status: scheduled\n    message: Planned.\n",
     "maintenance-incident-status.yml": "title: Database upgrade\nkind: maintenance\ncomponents: [api]\nscheduled:\n  start: 2026-03-02T01:00:00Z\n  end: 2026-03-02T02:00:00Z\nupdates:\n  - at: 2026-03-01T10:00:00Z\n    status: investigating\n    message: Planned.\n",
