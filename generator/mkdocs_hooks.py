@@ -94,6 +94,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return add_policy(output)
 
 
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    # Static templates such as 404.html bypass on_post_page.
+    return add_policy(output_content) if template_name.endswith(".html") else output_content
+
+
 class _Collect(logging.Handler):
     """Keep MkDocs' warnings, so a failed build can say why."""
 
