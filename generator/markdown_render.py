@@ -79,10 +79,8 @@ def is_plain(text: str) -> bool:
     """Whether Markdown would render the text as nothing but paragraphs of the same text."""
     if not _NO_MARKUP.match(text):
         return False
-    for line in text.split("\n"):
-        if line[:1] == " " or line.endswith("  ") or _BLOCK_START.match(line):
-            return False
-    return True
+    # No indented code, no hard line breaks, no list, quote, heading underline or definition.
+    return not any(line[:1] == " " or line.endswith("  ") or _BLOCK_START.match(line) for line in text.split("\n"))
 
 
 def _plain_paragraphs(text: str) -> str:

@@ -8,7 +8,7 @@ never change once published.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from generator.model import Incident, Update
 
@@ -50,7 +50,7 @@ def component_badge(component_id: str) -> str:
 
 def update_anchor(incident: Incident, update: Update) -> str:
     """A fragment id for one update, from its time, unique within the incident."""
-    stamp = update.at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = update.at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     same = [u for u in incident.updates if u.at == update.at]
     suffix = f"-{same.index(update) + 1}" if len(same) > 1 else ""
     return f"update-{stamp}{suffix}"
@@ -76,9 +76,9 @@ def page_file(path: str) -> str:
 
 def relative(from_page: str, to_path: str) -> str:
     """A link from one page path to another path, relative so the site works under any prefix."""
-    depth = from_page.count("/") if from_page.endswith("/") else from_page.count("/")
+    depth = from_page.count("/")  # "incidents/x/" and "incidents/x/index.html" both sit two folders down
     return "../" * depth + to_path if (depth or to_path) else "./"
 
 
 def stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
