@@ -17,22 +17,10 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, Project, git
+from incident_texts import INCIDENT, PATH
 
 from generator.errors import BuildError
 from generator.writer import SITE_MARKER, TEST_PAUSE_ENV, write_site
-
-INCIDENT = """\
-title: API errors
-severity: SEV3
-components: [api]
-updates:
-  - at: 2026-03-01T10:00:00Z
-    status: investigating
-    message: We are looking into API errors.
-    components:
-      api: partial_outage
-"""
-PATH = "incidents/2026/2026-03-01-api-errors.yml"
 
 
 def statusbook(root: Path, *args: str, env: Mapping[str, str] | None = None, **kwargs: object) -> subprocess.CompletedProcess[str]:

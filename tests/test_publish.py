@@ -11,21 +11,10 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, Project, git
+from incident_texts import INCIDENT, PATH
 
 from generator.gitops import open_project, write_tree
 
-INCIDENT = """\
-title: API errors
-severity: SEV3
-components: [api]
-updates:
-  - at: 2026-03-01T10:00:00Z
-    status: investigating
-    message: We are looking into API errors.
-    components:
-      api: partial_outage
-"""
-PATH = "incidents/2026/2026-03-01-api-errors.yml"
 IDENTITY = {"GIT_AUTHOR_NAME": "Publisher", "GIT_AUTHOR_EMAIL": "pub@example.com", "GIT_COMMITTER_NAME": "Publisher", "GIT_COMMITTER_EMAIL": "pub@example.com"}
 
 

@@ -19,22 +19,11 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import REPO, Project, git
+from incident_texts import INCIDENT, PATH
 
 from generator.config import load_config
 from generator.serve import RELOAD_PATH, DevServer, change_scope
 
-INCIDENT = """\
-title: API errors
-severity: SEV3
-components: [api]
-updates:
-  - at: 2026-03-01T10:00:00Z
-    status: investigating
-    message: We are looking into API errors.
-    components:
-      api: partial_outage
-"""
-PATH = "incidents/2026/2026-03-01-api-errors.yml"
 DEADLINE_SECONDS = 60
 
 

@@ -21,24 +21,13 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, Project, git
+from incident_texts import INCIDENT, PATH
 
 PAGES = REPO / "handbook" / "setup"
 BLOCK_RE = re.compile(r'^```(\w+)(?:[ \t]+title="([^"]+)")?[ \t]*\n(.*?)^```[ \t]*$', re.MULTILINE | re.DOTALL)
 EXPRESSION_RE = re.compile(r"\$\{\{\s*([^}]+?)\s*\}\}")
 NOT_RUN = {"pip install ."}  # installing statusbook: the tests run the checkout's own
 
-INCIDENT = """\
-title: API errors
-severity: SEV3
-components: [api]
-updates:
-  - at: 2026-03-01T10:00:00Z
-    status: investigating
-    message: We are looking into API errors.
-    components:
-      api: partial_outage
-"""
-PATH = "incidents/2026/2026-03-01-api-errors.yml"
 APPENDED = INCIDENT + "  - at: 2026-03-01T10:30:00Z\n    status: identified\n    message: We found the cause.\n"
 EDITED = INCIDENT.replace("We are looking into API errors.", "It was DNS all along.")
 
