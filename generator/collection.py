@@ -6,16 +6,28 @@ with ``now`` passed in, so the per-file results stay cacheable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
+from generator.model import Incident
 from generator.problems import Level, Problem
 from generator.rules import CheckedFile
 from generator.schema import Handbook
 
 
-def check_collection(files: Sequence[CheckedFile], handbook: Handbook, *, now: datetime, versions: Iterable[str] | None = None) -> list[Problem]:
-    """Return the problems that only show when files are seen together or against the clock."""
+def check_collection(
+    files: Sequence[CheckedFile],
+    handbook: Handbook,
+    *,
+    now: datetime,
+    versions: Iterable[str] | None = None,
+    handbook_for: Callable[[Incident], Handbook] | None = None,
+) -> list[Problem]:
+    """Return the problems that only show when files are seen together or against the clock.
+
+    ``handbook_for`` gives the handbook version that governs an incident, so its
+    postmortem policy and update cadence are the ones in force when it happened.
+    """
     problems: list[Problem] = []
     first_path: dict[str, str] = {}
     for checked in sorted(files, key=lambda f: f.path):
@@ -34,16 +46,17 @@ def check_collection(files: Sequence[CheckedFile], handbook: Handbook, *, now: d
             allowed = ", ".join(sorted(known_versions)) or "(no tags yet)"
             mark = checked.mark("handbook")
             problems.append(Problem(checked.path, mark.line, mark.column, "handbook-version-unknown", Level.ERROR, f"handbook version {incident.handbook!r} is not a tag of this repository; expected one of {allowed}"))
-        final = handbook.final_status(incident.kind)
-        severity = handbook.severity_by_id.get(incident.severity or "")
+        governing = handbook_for(incident) if handbook_for is not None else handbook
+        final = governing.final_status(incident.kind)
+        severity = governing.severity_by_id.get(incident.severity or "")
         if incident.is_final(final):
             if severity is not None and severity.requires_postmortem and not incident.postmortem and not incident.is_maintenance:
-                due = incident.updated_at + timedelta(days=handbook.postmortem_grace_days)
+                due = incident.updated_at + timedelta(days=governing.postmortem_grace_days)
                 level = Level.ERROR if now > due else Level.WARNING
                 when = f"was due {due:%Y-%m-%d}" if level is Level.ERROR else f"is due by {due:%Y-%m-%d}"
                 mark = checked.mark("last-update")
                 problems.append(
-                    Problem(checked.path, mark.line, mark.column, "postmortem-missing", level, f"{severity.id} requires a postmortem; add 'postmortem: <url>' (it {when}, {handbook.postmortem_grace_days} days after resolution)")
+                    Problem(checked.path, mark.line, mark.column, "postmortem-missing", level, f"{severity.id} requires a postmortem; add 'postmortem: <url>' (it {when}, {governing.postmortem_grace_days} days after resolution)")
                 )
         elif not incident.is_maintenance:
             allowed = timedelta(minutes=severity.update_every_minutes if severity else 0)

@@ -227,7 +227,15 @@ def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = 
         files = check_files(paths, root, governing, cache)
     for checked in files:
         problems.extend(checked.problems)
-    problems.extend(check_collection(files, handbook, now=now, versions=governing.version_names if versions is None else versions))
+    problems.extend(
+        check_collection(
+            files,
+            handbook,
+            now=now,
+            versions=governing.version_names if versions is None else versions,
+            handbook_for=lambda incident: governing.handbook_for(governing_version(incident, governing.releases)),
+        )
+    )
     incidents = tuple(f.incident for f in files if f.incident is not None)
     internals = tuple(f.internal for f in files if f.internal is not None)
     handbook_versions = {i.id: governing_version(i, governing.releases) for i in incidents}
