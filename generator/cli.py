@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
+from generator import __version__, urls
 from generator.config import SiteConfig, load_config
 from generator.errors import StatusbookError
 from generator.load import validate_repository
@@ -163,6 +163,7 @@ def new(root: str, title: str, maintenance: bool, severity: str | None, componen
     text = new_incident_text(
         title=title, kind=kind, severity=severity, components=components, at=now, message=message or default_message,
         status=status, component_status=cstatus, incident_manager=manager or "", window=window,
+        schema_url=urls.absolute(config.site_url, urls.INCIDENT_SCHEMA),
     )
     rel = path.relative_to(config.root).as_posix()
     checked = check_incident_file(text.encode(), rel, handbook)

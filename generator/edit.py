@@ -57,9 +57,11 @@ def new_incident_text(
     component_status: str | None,
     incident_manager: str = "",
     window: tuple[datetime, datetime] | None = None,
+    schema_url: str = "",
 ) -> str:
     """Return the text of a new incident or maintenance file."""
-    lines = [
+    lines = [f"# yaml-language-server: $schema={schema_url}"] if schema_url else []
+    lines += [
         "# Public fields reach the status page, its feeds and API; 'internal' never leaves this repository.",
         f"title: {json.dumps(title, ensure_ascii=False)}",
         f"kind: {kind}",

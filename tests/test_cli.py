@@ -230,6 +230,8 @@ def test_new_incident_validates(project: Project) -> None:
     assert rel == "incidents/2026/2026-11-27-api-errors-50-of-requests-fail.yml"
     text = (project.root / rel).read_text(encoding="utf-8")
     assert 'title: "API errors: 50% of requests fail"' in text
+    # Editors with a YAML language server pick up the published JSON Schema from the first line.
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=https://status.example.com/schema/incident.schema.json"
     check = validate(project, "--strict")
     assert check.code == 0, check.stdout
     assert check.stdout == "1 file checked: 0 errors, 0 warnings\n"
