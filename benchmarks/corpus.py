@@ -124,24 +124,69 @@ def incident_text(rng: random.Random, index: int) -> tuple[str, str]:
     return incident_id, "\n".join(lines) + "\n"
 
 
-def generate(count: int, seed: int = 42) -> dict[str, str]:
-    """Return {relative path: text} for count incidents; the same seed gives the same files."""
+def maintenance_text(rng: random.Random, index: int) -> tuple[str, str]:
+    """Return (id, text) of one synthetic scheduled maintenance: announced, carried out, completed."""
+    components = rng.sample(COMPONENTS, rng.choice((1, 1, 2)))
+    offset = rng.choice(OFFSETS)
+    start = START + timedelta(minutes=rng.randrange(SPAN_MINUTES))
+    start -= timedelta(minutes=start.minute % 30)
+    end = start + timedelta(minutes=rng.choice((30, 60, 120)))
+    announced = start - timedelta(days=rng.randint(3, 14))
+    name = components[0].replace("-", " ")
+    incident_id = f"{start:%Y-%m-%d}-maintenance-{index:05d}"
+    lines = [
+        f"title: Planned maintenance of {name}",
+        "kind: maintenance",
+        f"components: [{', '.join(components)}]",
+        "scheduled:",
+        f"  start: {_stamp(start, offset)}",
+        f"  end: {_stamp(end, offset)}",
+        "updates:",
+        f"  - at: {_stamp(announced, offset)}",
+        "    status: scheduled",
+        f"    message: We will upgrade {name}; it may be *briefly unavailable* during the window.",
+        f"  - at: {_stamp(start, offset)}",
+        "    status: in_progress",
+        "    message: The maintenance has started.",
+        "    components:",
+        *(f"      {cid}: under_maintenance" for cid in components),
+        f"  - at: {_stamp(end - timedelta(minutes=5), offset)}",
+        "    status: completed",
+        "    message: The maintenance is complete.",
+        "    components:",
+        *(f"      {cid}: operational" for cid in components),
+        "internal:",
+        f'  chat: "#maint-{incident_id}"',
+    ]
+    return incident_id, "\n".join(lines) + "\n"
+
+
+def generate(count: int, seed: int = 42, maintenance: float = 0.0) -> dict[str, str]:
+    """Return {relative path: text} for count incidents; the same seed gives the same files.
+
+    A share ``maintenance`` of them (0 by default, as the validation and status
+    benchmarks were measured) are scheduled maintenances instead.
+    """
     rng = random.Random(seed)
+    chooser = random.Random(seed + 1)  # a separate stream: with no share, the corpus is the one measured before
     files = {}
     for index in range(count):
-        incident_id, text = incident_text(rng, index)
+        if maintenance and chooser.random() < maintenance:
+            incident_id, text = maintenance_text(chooser, index)
+        else:
+            incident_id, text = incident_text(rng, index)
         files[f"incidents/{incident_id[:4]}/{incident_id}.yml"] = text
     return files
 
 
-def write_repository(root: Path, count: int, seed: int = 42) -> list[str]:
+def write_repository(root: Path, count: int, seed: int = 42, maintenance: float = 0.0) -> list[str]:
     """Create a repository at root with the real handbook schema and count incidents; return their paths."""
     if root.exists():
         shutil.rmtree(root)
     (root / "handbook").mkdir(parents=True)
     for name in ("schema.yml", "components.yml"):
         shutil.copy(REPO / "handbook" / name, root / "handbook" / name)
-    files = generate(count, seed)
+    files = generate(count, seed, maintenance)
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +195,7 @@ def write_repository(root: Path, count: int, seed: int = 42) -> list[str]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (3, 4):
-        sys.exit("usage: python benchmarks/corpus.py N DIR [SEED]")
-    paths = write_repository(Path(sys.argv[2]), int(sys.argv[1]), int(sys.argv[3]) if len(sys.argv) == 4 else 42)
+    if len(sys.argv) not in (3, 4, 5):
+        sys.exit("usage: python benchmarks/corpus.py N DIR [SEED [MAINTENANCE_SHARE]]")
+    paths = write_repository(Path(sys.argv[2]), int(sys.argv[1]), int(sys.argv[3]) if len(sys.argv) >= 4 else 42, float(sys.argv[4]) if len(sys.argv) == 5 else 0.0)
     print(f"wrote {len(paths)} incidents under {sys.argv[2]}/incidents")

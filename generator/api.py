@@ -102,23 +102,29 @@ def effective_status(incident: Incident, handbook: Handbook, now: datetime) -> s
 class _Api:
     """Turn the handbook and the incidents published by ``now`` into Statuspage's JSON objects."""
 
-    def __init__(self, config: SiteConfig, handbook: Handbook, incidents: Iterable[Incident], now: datetime) -> None:
+    def __init__(self, config: SiteConfig, handbook: Handbook, incidents: Iterable[Incident], now: datetime,
+                 public: tuple[list[Incident], status.IncidentIndex] | None = None) -> None:
         self.config = config
         self.handbook = handbook
         self.now = now
         self.zone = ZoneInfo(config.timezone)
-        self.incidents = published(incidents, now)
-        self.index = status.index_incidents(self.incidents, handbook, now, self.zone)
+        # The published incidents and their index, when the build has them already.
+        self.incidents, self.index = public or _public(incidents, handbook, now, self.zone)
         self.active = [i for i in self.index.newest_first if self.index.phase_of[i.id] == status.ACTIVE]
         self.states = status.component_states(self.active, handbook, now)
         self.page_id = statuspage_id("page", config.site_url)
         # Components have no creation date in our files; the page's first known moment stands in for it.
         self.epoch = min((i.created_at for i in self.incidents), default=now)
         self.touched: dict[str, datetime] = {}
-        for incident in self.incidents:
+        touched = self.touched
+        for incident in self.incidents:  # every update of every incident: kept to plain comparisons
             for update in incident.updates:
-                for cid, _ in update.components:
-                    self.touched[cid] = max(update.at, self.touched.get(cid, update.at))
+                if update.components:
+                    at = update.at
+                    for cid, _ in update.components:
+                        seen = touched.get(cid)
+                        if seen is None or at > seen:
+                            touched[cid] = at
         self.components = self._components()
         self.component_by_id = {c["id"]: c for c in self.components}
 
@@ -262,6 +268,19 @@ def dump_json(document: object) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _public(incidents: Iterable[Incident], handbook: Handbook, now: datetime, zone: ZoneInfo) -> tuple[list[Incident], status.IncidentIndex]:
+    public = published(incidents, now)
+    return public, status.index_incidents(public, handbook, now, zone)
+
+
+def published_incidents(context: BuildContext) -> list[Incident]:
+    """The incidents as published at the build's moment, computed once per build for every part."""
+    return context.derived("published incidents", lambda: published(context.incidents, context.now))
+
+
 def render_api(context: BuildContext) -> dict[str, bytes]:
     """Render ``api/v2/*.json`` in Statuspage's shapes from the build context."""
-    return _Api(context.config, context.handbook, context.incidents, context.now).files()
+    config, handbook, now = context.config, context.handbook, context.now
+    public = published_incidents(context)
+    index = context.derived("incident index", lambda: status.index_incidents(context.incidents, handbook, now, config.zone))
+    return _Api(config, handbook, context.incidents, now, (public, status.published_index(index, public))).files()

@@ -299,6 +299,7 @@ def publish(root: str, branch: str, remote: str | None, cname: str | None, messa
             # Build beside nothing of yours: publishing leaves the working tree (site/ included) alone.
             with tempfile.TemporaryDirectory(prefix="statusbook-publish-") as scratch:
                 _, built = build_site(config, out_dir=Path(scratch) / "site", strict=strict, progress=say, use_cache=False)
+                built = dict(built)  # the build's files are read back from the scratch folder: before it goes
         except ValidationFailed:
             from generator.build import build_time
             from generator.report import format_text

@@ -11,8 +11,9 @@ update still reach subscribers as entries of their own.
 
 from __future__ import annotations
 
+import heapq
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -22,14 +23,16 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from generator import __version__, status, urls
-from generator.api import published
+from generator.api import published_incidents
 from generator.config import SiteConfig
+from generator.incremental import inputs_key, package_digest
 from generator.markdown_render import render_markdown
 from generator.model import Incident, Window
 from generator.schema import Handbook
 
 if TYPE_CHECKING:
     from generator.build import BuildContext
+    from generator.writer import Reused
 
 TAG_DATE = "2026"  # part of every tag: id; changing it would re-notify every subscriber
 WINDOW_START = "window-start"
@@ -209,25 +212,72 @@ def render_feed(spec: FeedSpec, entries: Sequence[Entry], fmt: str, config: Site
     return fg.atom_str(pretty=True) if fmt == "atom" else fg.rss_str(pretty=True)
 
 
-def select_newest(moments: Iterable[Moment], limit: int, keys: Callable[[Moment], Iterable[str]]) -> tuple[list[Moment], dict[str, list[Moment]]]:
-    """Pick the newest ``limit`` moments overall and per key in one pass over them, newest first."""
+class _Newer:
+    """Orders moments newest first in a heap (heapq only pops the smallest)."""
+
+    __slots__ = ("moment", "order")
+
+    def __init__(self, moment: Moment) -> None:
+        self.order = moment.order
+        self.moment = moment
+
+    def __lt__(self, other: _Newer) -> bool:
+        return self.order > other.order
+
+
+def moments_newest_first(incidents: Sequence[Incident], handbook: Handbook, now: datetime) -> Iterator[Moment]:
+    """Every feed moment of the incidents, newest first, expanding incidents only as they are reached.
+
+    Incidents are sorted by their newest moment; an incident's moments enter
+    the heap only once its newest one could be next. Feeds want the newest
+    fifty, so a decade of incidents is sorted once and barely expanded.
+    """
+
+    def newest(incident: Incident) -> tuple[datetime, str, int, str]:
+        if incident.is_maintenance:
+            return max(m.order for m in incident_moments(incident, handbook, now))
+        return max((u.at, incident.id, n, "") for n, u in enumerate(incident.updates))
+
+    heads = sorted(((newest(i), n) for n, i in enumerate(incidents)), reverse=True)
+    heap: list[_Newer] = []
+    position = 0
+    while position < len(heads) or heap:
+        while position < len(heads) and (not heap or heads[position][0] >= heap[0].order):
+            for moment in incident_moments(incidents[heads[position][1]], handbook, now):
+                heapq.heappush(heap, _Newer(moment))
+            position += 1
+        yield heapq.heappop(heap).moment
+
+
+def select_newest(moments: Iterable[Moment], limit: int, keys: Callable[[Moment], Iterable[str]], wanted: Iterable[str] = ()) -> tuple[list[Moment], dict[str, list[Moment]]]:
+    """Pick the newest ``limit`` moments overall and per key, from moments given newest first.
+
+    Stops as soon as the overall list and the lists of every ``wanted`` key are full.
+    """
     everything: list[Moment] = []
     by_key: dict[str, list[Moment]] = {}
-    for moment in sorted(moments, key=lambda m: m.order, reverse=True):
+    open_keys = set(wanted)
+    stop_early = bool(open_keys)
+    for moment in moments:
         if len(everything) < limit:
             everything.append(moment)
         for key in keys(moment):
             bucket = by_key.setdefault(key, [])
             if len(bucket) < limit:
                 bucket.append(moment)
+                if len(bucket) == limit:
+                    open_keys.discard(key)
+        if stop_early and not open_keys and len(everything) >= limit:
+            break
     return everything, by_key
 
 
-def render_feeds(context: BuildContext) -> dict[str, bytes]:
+def render_feeds(context: BuildContext) -> dict[str, bytes | Reused]:
     """Render ``history.atom``/``history.rss`` and the same pair for every component."""
     config, handbook = context.config, context.handbook
-    moments = [m for incident in published(context.incidents, context.now) for m in incident_moments(incident, handbook, context.now)]
-    newest, per_component = select_newest(moments, config.feed_entries, lambda m: m.incident.components)
+    moments = moments_newest_first(published_incidents(context), handbook, context.now)
+    components = [c.id for c in handbook.components]
+    newest, per_component = select_newest(moments, config.feed_entries, lambda m: m.incident.components, components)
     maker = _EntryMaker(config, handbook)
     specs: list[tuple[FeedSpec, list[Moment]]] = [
         (FeedSpec("history", f"{config.site_name}: incidents and maintenance", f"Every public update from {config.site_name}", urls.HOME, urls.FEED_ATOM, urls.FEED_RSS), newest)
@@ -246,9 +296,24 @@ def render_feeds(context: BuildContext) -> dict[str, bytes]:
                 per_component.get(component.id, []),
             )
         )
-    files: dict[str, bytes] = {}
+    # A feed is rendered again only when an entry in it changed: each entry is a function of its
+    # incident as published (its source and how many updates are out), the moment, the handbook
+    # and the site's settings; an empty feed's date is the clock's.
+    base = inputs_key("feeds", package_digest(), repr(config), handbook.digest)
+    digests = context.incident_digests
+
+    def entry_key(moment: Moment) -> str:
+        incident = moment.incident
+        return f"{incident.id}={digests.get(incident.id)}/{len(incident.updates)}/{moment.index}/{moment.boundary}"
+
+    files: dict[str, bytes | Reused] = {}
     for spec, chosen in specs:
-        entries = [maker.entry(m) for m in chosen]
-        files[spec.atom] = render_feed(spec, entries, "atom", config, context.now)
-        files[spec.rss] = render_feed(spec, entries, "rss", config, context.now)
+        known = all(digests.get(m.incident.id) for m in chosen)  # without what an entry was read from, nothing can be reused
+        key = inputs_key(base, spec, *(entry_key(m) for m in chosen), "" if chosen else context.now.isoformat())
+        for fmt, path in (("atom", spec.atom), ("rss", spec.rss)):
+
+            def render(fmt: str = fmt, spec: FeedSpec = spec, chosen: list[Moment] = chosen) -> bytes:
+                return render_feed(spec, [maker.entry(m) for m in chosen], fmt, config, context.now)
+
+            files[path] = context.page(path, inputs_key(key, fmt), render) if known else render()
     return files

@@ -18,14 +18,17 @@ from typing import TYPE_CHECKING
 from icalendar import Calendar, Event, vDuration, vText
 
 from generator import urls
-from generator.api import effective_status, last_changed, published
+from generator.api import effective_status, last_changed, published_incidents
 from generator.config import SiteConfig
 from generator.feeds import format_window, site_host
+from generator.incremental import inputs_key, package_digest
 from generator.model import Incident
 from generator.schema import Handbook
+from generator.status import is_settled
 
 if TYPE_CHECKING:
     from generator.build import BuildContext
+    from generator.writer import Reused
 
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _MARK_RE = re.compile(r"(\*\*|__|`)")
@@ -102,12 +105,31 @@ def render_calendar(maintenances: Iterable[Incident], handbook: Handbook, config
     return calendar.to_ical()
 
 
-def render_calendars(context: BuildContext) -> dict[str, bytes]:
-    """Render ``maintenance.ics`` and one per component."""
-    config, handbook = context.config, context.handbook
-    maintenances = [i for i in published(context.incidents, context.now) if i.is_maintenance and i.scheduled is not None]
-    files = {urls.CALENDAR: render_calendar(maintenances, handbook, config, f"{config.site_name} maintenance", context.now)}
+def render_calendars(context: BuildContext) -> dict[str, bytes | Reused]:
+    """Render ``maintenance.ics`` and one per component.
+
+    Calendars hold every maintenance ever announced, so each is rendered
+    again only when one of its maintenances changed: an event is a function
+    of its maintenance as published, the handbook, the site's settings and,
+    until the maintenance is over and every update out, the clock.
+    """
+    config, handbook, now = context.config, context.handbook, context.now
+    maintenances = [i for i in published_incidents(context) if i.is_maintenance and i.scheduled is not None]
+    base = inputs_key("calendar", package_digest(), repr(config), handbook.digest)
+    digests = context.incident_digests
+
+    def event_key(incident: Incident) -> str:
+        clock = "settled" if is_settled(incident, handbook, now) and incident.scheduled.end <= now else now.isoformat()
+        return f"{incident.id}={digests[incident.id]}/{len(incident.updates)}/{clock}"
+
+    def calendar(path: str, chosen: list[Incident], name: str) -> bytes | Reused:
+        if not all(digests.get(m.id) for m in chosen):  # without what they were read from, nothing can be reused
+            return render_calendar(chosen, handbook, config, name, now)
+        key = inputs_key(base, path, name, *(event_key(m) for m in chosen))
+        return context.page(path, key, lambda: render_calendar(chosen, handbook, config, name, now))
+
+    files = {urls.CALENDAR: calendar(urls.CALENDAR, maintenances, f"{config.site_name} maintenance")}
     for component in handbook.components:
         mine = [m for m in maintenances if component.id in m.components]
-        files[urls.component_calendar(component.id)] = render_calendar(mine, handbook, config, f"{config.site_name} maintenance: {component.name}", context.now)
+        files[urls.component_calendar(component.id)] = calendar(urls.component_calendar(component.id), mine, f"{config.site_name} maintenance: {component.name}")
     return files

@@ -13,6 +13,7 @@ import copyreg
 import dataclasses
 import gc
 import hashlib
+import io
 import operator
 import os
 import pickle
@@ -61,6 +62,9 @@ class Validation:
     internals: tuple[Internal, ...] = field(default=())
     # Incident id -> the handbook version that governs it (a release tag, or "dev").
     handbook_versions: dict[str, str] = field(default_factory=dict)
+    # File path -> digest of what its result depends on (its bytes, its path, the handbook versions):
+    # the same digest means the same incident, so the build can tell which pages to render again.
+    digests: dict[str, str] = field(default_factory=dict)
 
     def has_errors(self, *, strict: bool = False) -> bool:
         floor = Level.WARNING if strict else Level.ERROR
@@ -133,20 +137,50 @@ _CACHE_REDUCERS = {
 
 
 class FileCache:
-    """Per-file check results keyed by content, handbook and code; a miss just means re-checking."""
+    """Per-file check results keyed by content, handbook and code; a miss just means re-checking.
+
+    The results live in one file of pickled records (a few thousand results
+    each, so writing never holds a memo of every object at once), plus a
+    journal of results added since it was written: a run that re-checks a few
+    files appends just those, instead of rewriting ten thousand results. When
+    the journal or the results no longer used (files changed or deleted
+    since) grow past a quarter of the whole, the next run that stores
+    anything writes the file afresh.
+    """
+
+    RECORD = 2000  # results per pickled record
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, CheckedFile] = {}
-        self.dirty = False
-        if path is not None and path.is_file():
-            try:
-                with path.open("rb") as handle:
-                    stored = pickle.load(handle)
-                if isinstance(stored, dict) and stored.get("code") == CODE_DIGEST:
-                    self.entries = stored["entries"]
-            except Exception:  # a corrupt or foreign cache is simply rebuilt
-                self.entries = {}
+        self.added: dict[str, CheckedFile] = {}
+        self.journal_bytes = 0
+        self.base_bytes = 0
+        if path is None:
+            return
+        self.base_bytes = self._read(path)
+        if self.base_bytes:
+            self.journal_bytes = self._read(self.journal)
+
+    def _read(self, path: Path) -> int:
+        """Load every record of a file written by this code; return how many bytes of it were good."""
+        good = 0
+        try:
+            with path.open("rb") as handle:
+                while True:
+                    record = pickle.load(handle)
+                    if not isinstance(record, dict) or record.get("code") != CODE_DIGEST:
+                        break  # another version's results: rebuilt
+                    self.entries.update(record["entries"])
+                    good = handle.tell()
+        except Exception:  # the end of the file; a missing or corrupt one, or a record cut short by a killed run
+            pass
+        return good
+
+    @property
+    def journal(self) -> Path:
+        assert self.path is not None
+        return self.path.with_suffix(".journal")
 
     @staticmethod
     def key(path: str, data: bytes, handbook: Handbook | GoverningHandbooks) -> str:
@@ -160,30 +194,51 @@ class FileCache:
 
     def put(self, key: str, checked: CheckedFile) -> None:
         self.entries[key] = checked
-        self.dirty = True
+        self.added[key] = checked
+
+    @staticmethod
+    def _dump(document: dict[str, object]) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = {**copyreg.dispatch_table, **_CACHE_REDUCERS}
+        pickler.dump(document)
+        return buffer.getvalue()
 
     def save(self, used: Iterable[str]) -> None:
-        """Store the entries seen in this run (dropping the rest) atomically."""
+        """Store what this run added: appended to the journal, or everything still used written afresh."""
         if self.path is None:
             return
         used = set(used)
-        if not self.dirty and used == set(self.entries):
+        if not self.added and used == set(self.entries):
             return
-        kept = {k: v for k, v in self.entries.items() if k in used}
+        stale = len(self.entries) - len(used & self.entries.keys())
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            record = self._dump({"code": CODE_DIGEST, "entries": self.added}) if self.added and self.base_bytes else b""
+            if self.base_bytes and 4 * (self.journal_bytes + len(record)) < self.base_bytes and 4 * stale < len(self.entries):
+                if record:
+                    fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+                    try:
+                        os.write(fd, record)  # one write: records of runs at the same time never interleave
+                    finally:
+                        os.close(fd)
+                return
+            kept = [(k, v) for k, v in self.entries.items() if k in used]
             tmp = self.path.with_suffix(".tmp")
             with tmp.open("wb") as handle:
-                pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dispatch_table = {**copyreg.dispatch_table, **_CACHE_REDUCERS}
-                pickler.dump({"code": CODE_DIGEST, "entries": kept})
+                for start in range(0, max(len(kept), 1), self.RECORD):
+                    handle.write(self._dump({"code": CODE_DIGEST, "entries": dict(kept[start : start + self.RECORD])}))
             os.replace(tmp, self.path)
+            self.journal.unlink(missing_ok=True)
         except OSError:
             pass  # caching is an optimisation; a read-only checkout still validates
 
 
-def check_files(paths: Sequence[str], root: Path, handbook: Handbook | GoverningHandbooks, cache: FileCache) -> list[CheckedFile]:
-    """Check each file against the handbook version that governs it, serving unchanged ones from the cache."""
+def check_files(paths: Sequence[str], root: Path, handbook: Handbook | GoverningHandbooks, cache: FileCache, digests: dict[str, str] | None = None) -> list[CheckedFile]:
+    """Check each file against the handbook version that governs it, serving unchanged ones from the cache.
+
+    ``digests``, when given, receives each readable file's cache key.
+    """
     results = []
     used = []
     base = str(root)
@@ -196,6 +251,8 @@ def check_files(paths: Sequence[str], root: Path, handbook: Handbook | Governing
             continue
         key = cache.key(rel, data, handbook)
         used.append(key)
+        if digests is not None:
+            digests[rel] = key
         checked = cache.get(key)
         if checked is None:
             checked = check_incident_file(data, rel, handbook.for_file(data, rel) if isinstance(handbook, GoverningHandbooks) else handbook)
@@ -222,9 +279,10 @@ def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = 
 
         governing, release_problems = read_governing_handbooks(config, handbook)
         problems += release_problems
+    digests: dict[str, str] = {}
     with _cyclic_gc_paused():
         cache = FileCache(root / CACHE_DIR / "validate.pickle" if use_cache else None)
-        files = check_files(paths, root, governing, cache)
+        files = check_files(paths, root, governing, cache, digests)
     for checked in files:
         problems.extend(checked.problems)
     problems.extend(
@@ -239,7 +297,7 @@ def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = 
     incidents = tuple(f.incident for f in files if f.incident is not None)
     internals = tuple(f.internal for f in files if f.internal is not None)
     handbook_versions = {i.id: governing_version(i, governing.releases) for i in incidents}
-    return Validation(handbook, tuple(files), tuple(sorted(problems)), incidents, internals, handbook_versions)
+    return Validation(handbook, tuple(files), tuple(sorted(problems)), incidents, internals, handbook_versions, digests)
 
 
 @contextlib.contextmanager

@@ -144,8 +144,10 @@ class Handbook:
     question_by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
     team_by_id: dict[str, Team] = field(init=False, repr=False, compare=False)
     group_by_id: dict[str, Group] = field(init=False, repr=False, compare=False)
+    _finals: dict[str, str] = field(init=False, repr=False, compare=False)  # final_status() per kind, as asked
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_finals", {})
         for name, entries in (
             ("phase_by_id", self.phases),
             ("type_by_id", self.incident_types),
@@ -164,7 +166,10 @@ class Handbook:
         return self.maintenance_statuses if kind == "maintenance" else self.incident_statuses
 
     def final_status(self, kind: str) -> str:
-        return next(s.id for s in self.statuses(kind) if s.final)
+        found = self._finals.get(kind)
+        if found is None:  # asked about every incident on every build: look it up once per kind
+            found = self._finals[kind] = next(s.id for s in self.statuses(kind) if s.final)
+        return found
 
     def phases_for(self, type_id: str) -> tuple[Phase, ...]:
         """Return the phases an incident of this type passes through, in order."""

@@ -129,7 +129,8 @@ class SiteState:
 def _render_part(spec: str, context: site_build.BuildContext) -> dict[str, bytes]:
     module, _, name = spec.partition(":")
     files = getattr(importlib.import_module(module), name)(context)
-    return {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
+    pairs = files.items() if isinstance(files, Mapping) else files  # a part may stream its files (see generator.build)
+    return {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in pairs}
 
 
 def inject_reload(body: bytes, version: int, problems: str) -> bytes:

@@ -150,6 +150,8 @@ def incident_impact(incident: Incident, handbook: Handbook) -> str:
 
 def latest_update(incident: Incident, at: datetime) -> Update | None:
     """The last update published at or before a moment (of updates at the same moment, the last listed)."""
+    if incident.updates[-1].at <= at:
+        return incident.updates[-1]  # the common case, asked about every incident on every build
     index = bisect.bisect_right([u.at for u in incident.updates], at)
     return incident.updates[index - 1] if index else None
 
@@ -238,6 +240,16 @@ def last_moment(incident: Incident, handbook: Handbook) -> datetime | None:
     return None
 
 
+def is_settled(incident: Incident, handbook: Handbook, now: datetime) -> bool:
+    """Whether the incident looks the same at every later moment: all its updates published, and over.
+
+    Then its page, its row in the history and its feed entries no longer
+    depend on the clock, so a later build may reuse them as they are.
+    """
+    last = last_moment(incident, handbook)
+    return last is not None and last <= now and incident.updates[-1].at <= now
+
+
 def ended_at(incident: Incident, handbook: Handbook, now: datetime) -> datetime | None:
     """When the incident was resolved or the maintenance completed, as seen at ``now``; None while open."""
     last = last_moment(incident, handbook)
@@ -316,6 +328,25 @@ def index_incidents(incidents: Iterable[Incident], handbook: Handbook, now: date
         by_month={k: tuple(v) for k, v in by_month.items()},
         month_of=month_of,
         phase_of={i.id: phase(i, handbook, now) for i in ordered},
+    )
+
+
+def published_index(index: IncidentIndex, published: Iterable[Incident]) -> IncidentIndex:
+    """The index of the incidents as published (see :func:`generator.api.published`), from the index of all of them.
+
+    The same as indexing the published incidents afresh, without sorting
+    again: publishing drops incidents with no update out yet and later updates
+    of the others, which changes neither their order nor their phase.
+    """
+    public = {i.id: i for i in published}
+    ordered = tuple(public[i.id] for i in index.newest_first if i.id in public)
+    return IncidentIndex(
+        newest_first=ordered,
+        by_id={i.id: i for i in ordered},
+        by_component={cid: kept for cid, found in index.by_component.items() if (kept := tuple(public[i.id] for i in found if i.id in public))},
+        by_month={key: kept for key, found in index.by_month.items() if (kept := tuple(public[i.id] for i in found if i.id in public))},
+        month_of={i.id: index.month_of[i.id] for i in ordered},
+        phase_of={i.id: index.phase_of[i.id] for i in ordered},
     )
 
 
@@ -541,9 +572,38 @@ def uptime(component_id: str, incidents: Iterable[Incident], handbook: Handbook,
     return Uptime(component_id, tuple(result), total_down, total)
 
 
-def all_uptime(index: IncidentIndex, handbook: Handbook, now: datetime, zone: ZoneInfo, *, days: int = UPTIME_DAYS) -> dict[str, Uptime]:
-    """Uptime for every component, each from its own slice of the index."""
-    return {c.id: uptime(c.id, index.by_component.get(c.id, ()), handbook, now, zone, days=days) for c in handbook.components}
+def window_start(now: datetime, zone: ZoneInfo, days: int = UPTIME_DAYS) -> datetime:
+    """The first instant of the uptime window: the start of the oldest of its ``days`` calendar days."""
+    return day_start(now.astimezone(zone).date() - timedelta(days=days - 1), zone)
+
+
+def overlapping(index: IncidentIndex, handbook: Handbook, now: datetime, start: datetime) -> list[Incident]:
+    """The incidents that affect anything between ``start`` and ``now``, newest first: one cheap pass over all."""
+    found = []
+    for incident in index.newest_first:
+        if first_moment(incident) >= now:
+            continue
+        last = last_moment(incident, handbook)
+        if last is None or last > start:
+            found.append(incident)
+    return found
+
+
+def all_uptime(index: IncidentIndex, handbook: Handbook, now: datetime, zone: ZoneInfo, *, days: int = UPTIME_DAYS,
+               window: Sequence[Incident] | None = None) -> dict[str, Uptime]:
+    """Uptime for every component, from the incidents that overlap the window only.
+
+    A decade of history holds a few hundred that touch the last 90 days
+    (``window``, from :func:`overlapping`, when the caller has it); each
+    component's bars come from its share of those.
+    """
+    if window is None:
+        window = overlapping(index, handbook, now, window_start(now, zone, days))
+    by_component: dict[str, list[Incident]] = defaultdict(list)
+    for incident in window:
+        for cid in incident.components:
+            by_component[cid].append(incident)
+    return {c.id: uptime(c.id, by_component.get(c.id, ()), handbook, now, zone, days=days) for c in handbook.components}
 
 
 def incident_duration(incident: Incident, handbook: Handbook, now: datetime) -> tuple[datetime, datetime | None, timedelta]:

@@ -14,9 +14,11 @@ import gettext
 import hashlib
 import io
 import math
-from collections.abc import Mapping
+import pickle
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import FunctionType, MethodType
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -26,15 +28,18 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, Template
-from markupsafe import Markup
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from generator import status, urls
 from generator.config import SiteConfig
 from generator.errors import BuildError
+from generator.incremental import folder_digest, inputs_key, package_digest
 from generator.markdown_render import render_markdown
 from generator.model import Incident, Update
 from generator.schema import Handbook
 from generator.status import N_
+from generator.writer import Reused
 
 if TYPE_CHECKING:
     from generator.build import BuildContext
@@ -126,6 +131,7 @@ class Formatter:
         self.zone = config.zone
         self.locale = babel_locale(config.language)
         self.catalog = catalog
+        self._dates: dict[date, str] = {}
 
     def _(self, message: str, **values: object) -> str:
         text = self.catalog.gettext(message)
@@ -135,7 +141,19 @@ class Formatter:
         return self.catalog.ngettext(singular, plural, count) % values
 
     def datetime(self, moment: datetime) -> str:
-        """Like '27 Nov 2026, 14:05 CET': absolute, in the site's zone, with the zone named."""
+        """Like '27 Nov 2026, 14:05 CET': absolute, in the site's zone, with the zone named.
+
+        The same as Babel's ``format_datetime(local, "d MMM y, HH:mm")``, which
+        costs more than the rest of an incident page: the date part comes from
+        a per-day cache, and Babel writes hours and minutes as plain two-digit
+        numbers in every locale (a test compares the two).
+        """
+        local = moment.astimezone(self.zone)
+        name = local.tzname() or "UTC"
+        return f"{self.date(local.date())}, {local.hour:02d}:{local.minute:02d} {f'UTC{name}' if name[:1] in '+-' else name}"
+
+    def datetime_slowly(self, moment: datetime) -> str:
+        """Babel's own formatting of :meth:`datetime` (tests compare the two)."""
         local = moment.astimezone(self.zone)
         text = format_datetime(local, "d MMM y, HH:mm", tzinfo=self.zone, locale=self.locale)
         return f"{text} {self.zone_name(moment)}"
@@ -145,10 +163,14 @@ class Formatter:
         return f"UTC{name}" if name[:1] in "+-" else name
 
     def time(self, moment: datetime) -> str:
-        return format_datetime(moment.astimezone(self.zone), "HH:mm", tzinfo=self.zone, locale=self.locale)
+        local = moment.astimezone(self.zone)
+        return f"{local.hour:02d}:{local.minute:02d}"
 
     def date(self, day: date) -> str:
-        return format_date(day, "d MMM y", locale=self.locale)
+        text = self._dates.get(day)
+        if text is None:
+            text = self._dates[day] = format_date(day, "d MMM y", locale=self.locale)
+        return text
 
     def weekday(self, day: date) -> str:
         return format_date(day, "EEEE d MMMM y", locale=self.locale)
@@ -198,24 +220,74 @@ def make_environment(config: SiteConfig) -> Environment:
         auto_reload=False,  # templates cannot change during a build: skip a stat() per page
         cache_size=-1,
     )
+    env.context_class = _DirectContext
     catalog = translations(config.language)
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     # The same "newstyle" semantics (escaped %(name)s values, num for plurals) without the
     # extension's per-call context lookups: a page calls these dozens of times.
     cache: dict[str, Markup] = {}
+    done: dict[str, Markup] = {}
 
     def gettext_(message: str, **variables: object) -> Markup:
         text = cache.get(message)
         if text is None:
             text = cache[message] = Markup(catalog.gettext(message))
-        return text % variables
+        if variables:
+            return Markup(str.__mod__(text, _escape_values(variables)))
+        found = done.get(message)
+        if found is None:
+            found = done[message] = text % variables
+        return found
 
     def ngettext_(singular: str, plural: str, num: int, **variables: object) -> Markup:
         variables.setdefault("num", num)
-        return Markup(catalog.ngettext(singular, plural, num)) % variables
+        return Markup(str.__mod__(catalog.ngettext(singular, plural, num), _escape_values(variables)))
 
     env.globals.update(gettext=gettext_, _=gettext_, ngettext=ngettext_)
     return env
+
+
+def _escape_values(values: Mapping[str, object]) -> dict[str, object]:
+    """Escape what ``Markup % values`` would escape, leaving numbers as they are for ``%d``.
+
+    The same result as Markup's own ``%``, which wraps every value in a helper
+    object and costs several times more; gettext is called dozens of times a page.
+    """
+    return {key: value if type(value) in _NUMBERS else escape(value) for key, value in values.items()}
+
+
+_NUMBERS = frozenset({int, float, bool})
+# Functions known to take no Jinja context, found once each instead of on every call.
+_PLAIN_FUNCTIONS: dict[object, bool] = {}
+
+
+class _DirectContext(Context):
+    """A Jinja2 context that calls plain Python functions and methods straight away.
+
+    Jinja routes every call in a template through :meth:`Context.call`, which
+    asks each callable (twice) whether it wants the context passed in; a page
+    makes about a hundred calls. A function or method without Jinja's
+    ``pass_context``/``pass_environment`` marker is called directly, exactly as
+    Context.call would; anything else (macros, marked functions) takes the
+    usual way.
+    """
+
+    def call(__self, __obj: Callable[..., object], *args: object, **kwargs: object) -> object:
+        kind = type(__obj)
+        target = __obj if kind is FunctionType else __obj.__func__ if kind is MethodType else None  # type: ignore[attr-defined]
+        if target is not None:
+            plain = _PLAIN_FUNCTIONS.get(target)
+            if plain is None:
+                plain = _PLAIN_FUNCTIONS[target] = getattr(target, "jinja_pass_arg", None) is None
+            if plain:
+                if kwargs:
+                    kwargs.pop("_loop_vars", None)
+                    kwargs.pop("_block_vars", None)
+                try:
+                    return __obj(*args, **kwargs)
+                except StopIteration:
+                    return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+        return Context.call(__self, __obj, *args, **kwargs)
 
 
 def _asset(config: SiteConfig, name: str) -> bytes:
@@ -240,9 +312,11 @@ class Site:
         self.env = make_environment(self.config)
         self.fmt = Formatter(self.config, translations(self.config.language))
         self._ = self.fmt._
-        self.index = status.index_incidents(context.incidents, self.handbook, self.now, self.zone)
+        self.index = context.derived("incident index", lambda: status.index_incidents(context.incidents, self.handbook, self.now, self.zone))
         self.state = status.page_state(self.index, self.handbook, self.now, self.zone)
-        self.uptime = status.all_uptime(self.index, self.handbook, self.now, self.zone)
+        self.window_start = status.window_start(self.now, self.zone)
+        self.window = status.overlapping(self.index, self.handbook, self.now, self.window_start)
+        self.uptime = status.all_uptime(self.index, self.handbook, self.now, self.zone, window=self.window)
         self.versions: Mapping[str, str] = context.handbook_versions
         self.css = _asset(self.config, "status.css")
         self.js = _asset(self.config, "localtime.js")
@@ -251,6 +325,7 @@ class Site:
         self.status_names = {s.id: s.name for s in (*self.handbook.incident_statuses, *self.handbook.maintenance_statuses)}
         self.component_status_names = {s.id: s.name for s in self.handbook.component_statuses}
         self._templates: dict[str, Template] = {}
+        self._markup: dict[tuple[str, ...], Markup] = {}
         self.page = urls.HOME
         self.env.globals.update(
             site=self.config,
@@ -284,10 +359,15 @@ class Site:
             icon=icon_markup,
             when=self.when,
             component_status=self.component_status,
+            component_links=self.component_links,
+            update_body=self.update_body,
+            update_item=self.update_item,
+            incident_row=self.incident_row,
             incident_status=self.incident_status,
             severity=self.severity,
             stamp=urls.stamp,
         )
+        self.env.globals["icon_sprite"] = Markup(self.env.get_template("icons.svg").render())
 
     def csp(self) -> str:
         images = "'self' data: https:" if self.config.allow_remote_images else "'self' data:"
@@ -344,28 +424,90 @@ class Site:
     def update_html(self, update: Update) -> Markup:
         return Markup(render_markdown(update.message, allow_images=self.config.allow_remote_images))
 
+    # The helpers below build their markup with f-strings of escaped values, the same text as
+    # Markup's own "%" (which costs several times more), and remember what depends only on a
+    # status or severity: a page calls each of them many times.
+
     def when(self, moment: datetime) -> Markup:
         """A moment as ``<time datetime="UTC">`` with its text in the site's zone."""
-        return Markup('<time datetime="%s">%s</time>') % (urls.stamp(moment), self.fmt.datetime(moment))
+        return Markup(f'<time datetime="{escape(urls.stamp(moment))}">{escape(self.fmt.datetime(moment))}</time>')
 
     def component_status(self, status_id: str) -> Markup:
         """A component status as icon shape plus words, never colour alone."""
-        return Markup('<span class="status s-%s">%s<span>%s</span></span>') % (status_id, icon_markup(status_id), self.component_status_label(status_id))
+        key = ("component", status_id)
+        found = self._markup.get(key)
+        if found is None:
+            found = self._markup[key] = self._status_markup(status_id, self.component_status_label(status_id))
+        return found
 
     def incident_status(self, incident: Incident) -> Markup:
         """An incident's status now: its shape (check once over, else by impact) and the status's name."""
-        name = self.incident_icon(incident)
-        return Markup('<span class="status s-%s">%s<span>%s</span></span>') % (name, icon_markup(name), self.status_label(self.latest(incident).status))
+        key = ("incident", self.incident_icon(incident), self.latest(incident).status)
+        found = self._markup.get(key)
+        if found is None:
+            found = self._markup[key] = self._status_markup(key[1], self.status_label(key[2]))
+        return found
+
+    @staticmethod
+    def _status_markup(name: str, label: str) -> Markup:
+        return Markup(f'<span class="status s-{escape(name)}">{icon_markup(name)}<span>{escape(label)}</span></span>')
 
     def severity(self, incident: Incident, page: str | None = None) -> Markup:
         """The severity, linked to its definition in the handbook version that governed the incident."""
         severity = self.handbook.severity_by_id.get(incident.severity or "")
         if severity is not None:
             href = self.severity_url(incident, self.page if page is None else page)
-            return Markup('<a class="severity" href="%s">%s · %s</a>') % (href, severity.id, self._(severity.name))
+            key = ("severity", href, severity.id)
+            found = self._markup.get(key)
+            if found is None:
+                found = self._markup[key] = Markup(f'<a class="severity" href="{escape(href)}">{escape(severity.id)} · {escape(self._(severity.name))}</a>')
+            return found
         if incident.is_maintenance:
-            return Markup('<span class="severity">%s</span>') % self._("Maintenance")
+            return Markup(f'<span class="severity">{escape(self._("Maintenance"))}</span>')
         return Markup("")
+
+    def component_links(self, ids: tuple[str, ...]) -> Markup:
+        """Links to the components' pages, comma-separated."""
+        key = ("links", str(self.page.count("/")), *ids)  # relative links depend only on the page's depth
+        found = self._markup.get(key)
+        if found is None:
+            url = self.url
+            found = self._markup[key] = Markup(", ".join(f'<a href="{escape(url(urls.component_page(cid)))}">{escape(self.component_name(cid))}</a>' for cid in ids))
+        return found
+
+    def update_body(self, incident: Incident, update: Update) -> Markup:
+        """An update's message, and the note that it was corrected, if it was."""
+        text = f'<div class="message">{self.update_html(update)}</div>\n'
+        if update.correction:
+            note = self.env.globals["_"]("Corrected %(time)s: %(reason)s", time=self.when(update.correction.at), reason=update.correction.reason)
+            text += f'<p class="correction">{icon_markup("degraded_performance")}<span>{note}</span></p>\n'
+        return Markup(text)
+
+    def update_item(self, incident: Incident, update: Update) -> Markup:
+        """One update in an incident's timeline: its status, time and message, and the component statuses it set."""
+        anchor = escape(urls.update_anchor(incident, update))
+        gettext = self.env.globals["_"]
+        text = (
+            f'<li class="update" id="{anchor}">\n'
+            f'<h3 class="update-title">{escape(self.status_label(update.status))} <a class="anchor" href="#{anchor}" aria-label="{gettext("Link to this update")}">#</a></h3>\n'
+            f'<p class="update-time">{self.when(update.at)}</p>\n'
+            f"{self.update_body(incident, update)}\n"
+        )
+        if update.components:
+            text += f'<ul class="update-components" aria-label="{gettext("Component status from this update")}">\n'
+            text += "".join(f"<li>{escape(self.component_name(cid))}: {self.component_status(state)}</li>\n" for cid, state in update.components)
+            text += "</ul>\n"
+        return Markup(text + "</li>\n")
+
+    def incident_row(self, incident: Incident, page: str) -> Markup:
+        """One line of a list of incidents: title, status, severity, when and how long."""
+        start, end, length = status.incident_duration(incident, self.handbook, self.now)
+        tail = f" – {escape(self.fmt.duration(length))}" if end else f" · {self.env.globals['_']('ongoing')}"
+        return Markup(
+            f'<li class="row">\n<a class="row-title" href="{escape(self.url(urls.incident_page(incident.id)))}">{escape(incident.title)}</a>\n'
+            f'<span class="row-meta">{self.incident_status(incident)} {self.severity(incident, page)}</span>\n'
+            f'<span class="row-time">{self.when(start)}{tail}</span>\n</li>\n'
+        )
 
     def latest(self, incident: Incident) -> Update:
         return status.latest_update(incident, self.now) or incident.updates[-1]
@@ -431,10 +573,11 @@ class Site:
         return compiled.render(label=label, message=message, icon=icon, left=left, right=right, width=left + right).encode("utf-8")
 
 
+@functools.lru_cache(maxsize=256)
 def icon_markup(name: str, extra: str = "") -> Markup:
     """An inline icon using the page's sprite; decorative, since words always accompany it."""
     classes = f"icon {extra}" if extra else "icon"
-    return Markup('<svg class="%s" aria-hidden="true" focusable="false"><use href="#i-%s"/></svg>') % (classes, name)
+    return Markup(f'<svg class="{escape(classes)}" aria-hidden="true" focusable="false"><use href="#i-{escape(name)}"/></svg>')
 
 
 def pager_numbers(current: int, count: int) -> list[int]:
@@ -467,29 +610,119 @@ def _text_width(text: str) -> int:
     return math.ceil(width)
 
 
-def render_status_site(context: BuildContext) -> dict[str, bytes]:
-    """Render every status page file (HTML, badges, assets) for the site."""
+class PageKeys:
+    """What each status page is rendered from, as a key (see :mod:`generator.incremental`).
+
+    Every page shows the banner's state (the favicon), the site's settings,
+    the handbook and this package's templates: that is the base of every
+    key. An incident's page adds the incident, the handbook version that
+    governs it and, until it is settled, the clock; a history page adds the
+    same for each incident it lists. The home, uptime and component pages show
+    the site as it is now: the clock, how many incidents each component had,
+    and every incident they may show or count in uptime (those not over yet,
+    those that touch the uptime window, and each component's latest). A theme
+    with its own templates may show anything anywhere, so then every key
+    covers every incident and the clock.
+    """
+
+    def __init__(self, site: Site) -> None:
+        config = site.config
+        self.site = site
+        self.now = site.now.isoformat()
+        self.digests = site.context.incident_digests
+        theme = config.root / config.theme_dir / "status"
+        self.strict = theme.is_dir() and any(p.is_file() and p.name not in ("status.css", "localtime.js") for p in theme.rglob("*"))
+        self.base = inputs_key(
+            "status page", package_digest(), folder_digest(theme), repr(config), site.handbook.digest, site.favicon(), site.csp(), site.css_url, site.js_url
+        )
+        self._parts: dict[str, str] = {}
+        self._everything: bytes | None = None
+        self._current: bytes | None = None
+
+    def _incident(self, incident: Incident) -> str:
+        """One incident's share of a key: what it was read from, its handbook version, the clock unless settled."""
+        found = self._parts.get(incident.id)
+        if found is None:
+            site = self.site
+            digest = self.digests.get(incident.id) or hashlib.blake2b(pickle.dumps(incident), digest_size=16).hexdigest()
+            clock = "settled" if status.is_settled(incident, site.handbook, site.now) else self.now
+            found = self._parts[incident.id] = f"{incident.id}={digest}@{site.versions.get(incident.id, '')}/{clock}"
+        return found
+
+    def everything(self) -> bytes:
+        if self._everything is None:
+            self._everything = inputs_key(self.now, *(self._incident(i) for i in self.site.index.newest_first))
+        return self._everything
+
+    def _key(self, *parts: object) -> bytes:
+        return inputs_key(self.base, *parts, self.everything()) if self.strict else inputs_key(self.base, *parts)
+
+    def incident(self, incident: Incident) -> bytes:
+        return self._key("incident", self._incident(incident))
+
+    def history(self, history: status.HistoryPage) -> bytes:
+        return self._key("history", history.number, history.count, *(self._incident(i) for _, incidents in history.months for i in incidents))
+
+    def now_page(self, name: str) -> bytes:
+        return inputs_key(self.base, name, self.everything() if self.strict else self.current())
+
+    def current(self) -> bytes:
+        """What the pages showing the site now are made of (see the class's description)."""
+        if self._current is None:
+            site = self.site
+            index = site.index
+            shown = {i.id for i in site.window}
+            shown.update(i.id for i in index.newest_first if index.phase_of[i.id] != status.ENDED)
+            for incident in index.newest_first:  # newest first: those that started in the window come first
+                if incident.started_at < site.window_start:
+                    break
+                shown.add(incident.id)
+            for found in index.by_component.values():
+                shown.update(i.id for i in found[: site.config.history_page_size])
+            counts = sorted((cid, len(found)) for cid, found in index.by_component.items())
+            self._current = inputs_key(self.now, counts, *(self._incident(i) for i in index.newest_first if i.id in shown))
+        return self._current
+
+    def component(self, component_id: str) -> bytes:
+        return self.now_page(f"component {component_id}")
+
+
+def iter_status_site(context: BuildContext) -> Iterator[tuple[str, bytes | Reused]]:
+    """Render every status page file (HTML, badges, assets), one at a time, skipping pages the site already holds."""
     site = Site(context)
-    files: dict[str, bytes] = {}
+    keys = PageKeys(site) if context.renders is not None else None
+    seen: set[str] = set()
 
-    def add(path: str, data: bytes) -> None:
-        if path in files:
-            raise BuildError(f"the status page would write {path} twice; rename the component whose id makes it clash")
-        files[path] = data
+    def page(file: str, key: str, render: Callable[..., bytes], *args: object) -> tuple[str, bytes | Reused]:
+        """One file; ``key`` names the PageKeys method for a tracked page, or is empty."""
+        if file in seen:
+            raise BuildError(f"the status page would write {file} twice; rename the component whose id makes it clash")
+        seen.add(file)
+        if not key or keys is None:
+            return file, render(*args)
+        return file, context.page(file, getattr(keys, key)(*args), lambda: render(*args))
 
-    add(STYLESHEET, site.css)
-    add(SCRIPT, site.js)
-    add(urls.page_file(urls.HOME), site.home())
-    add(urls.page_file(urls.UPTIME), site.uptime_page())
+    yield page(STYLESHEET, "", lambda: site.css)
+    yield page(SCRIPT, "", lambda: site.js)
+    yield page(urls.page_file(urls.HOME), "now_page", lambda _: site.home(), "home")
+    yield page(urls.page_file(urls.UPTIME), "now_page", lambda _: site.uptime_page(), "uptime")
     context.progress(f"status page: {len(site.index.newest_first)} incidents")
     for incident in site.index.newest_first:
-        add(urls.page_file(urls.incident_page(incident.id)), site.incident(incident))
+        yield page(urls.page_file(urls.incident_page(incident.id)), "incident", site.incident, incident)
     for history in status.history_pages(site.index, site.config.history_page_size):
-        add(urls.page_file(urls.history_page(history.number)), site.history(history))
+        yield page(urls.page_file(urls.history_page(history.number)), "history", site.history, history)
     overall = site.state.overall
-    add(urls.BADGE, site.badge(site._("status"), site._(overall.description), INDICATOR_ICON[overall.indicator]))
+    yield page(urls.BADGE, "", site.badge, site._("status"), site._(overall.description), INDICATOR_ICON[overall.indicator])
     for component in site.handbook.components:
-        add(urls.page_file(urls.component_page(component.id)), site.component(component.id))
+        yield page(urls.page_file(urls.component_page(component.id)), "component", site.component, component.id)
         state = site.state.components[component.id]
-        add(urls.component_badge(component.id), site.badge(component.name, site.component_status_label(state.status), state.status))
+        yield page(urls.component_badge(component.id), "", site.badge, component.name, site.component_status_label(state.status), state.status)
+
+
+def render_status_site(context: BuildContext) -> dict[str, bytes]:
+    """Render every status page file (HTML, badges, assets) for the site."""
+    files: dict[str, bytes] = {}
+    for path, data in iter_status_site(context):
+        assert not isinstance(data, Reused), "only a build with a render cache reuses pages"
+        files[path] = data
     return files

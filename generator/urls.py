@@ -50,7 +50,8 @@ def component_badge(component_id: str) -> str:
 
 def update_anchor(incident: Incident, update: Update) -> str:
     """A fragment id for one update, from its time, unique within the incident."""
-    stamp = update.at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    utc = update.at.astimezone(UTC)
+    stamp = utc.strftime("%Y%m%dT%H%M%SZ") if utc.year < 1000 else f"{utc.year}{utc.month:02d}{utc.day:02d}T{utc.hour:02d}{utc.minute:02d}{utc.second:02d}Z"
     same = [u for u in incident.updates if u.at == update.at]
     suffix = f"-{same.index(update) + 1}" if len(same) > 1 else ""
     return f"update-{stamp}{suffix}"
@@ -81,4 +82,7 @@ def relative(from_page: str, to_path: str) -> str:
 
 
 def stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)
+    if utc.year < 1000:  # strftime does not pad such years; keep its exact output
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{utc.year}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"  # strftime costs more
