@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -19,11 +19,13 @@ from zoneinfo import ZoneInfo
 
 from generator import status, urls
 from generator.config import SiteConfig
+from generator.incremental import inputs_key, package_digest
 from generator.model import OPERATIONAL, Incident
 from generator.schema import Handbook
 
 if TYPE_CHECKING:
     from generator.build import BuildContext
+    from generator.writer import Reused
 
 INCIDENTS_LIMIT = 50  # Statuspage's incidents.json holds the 50 most recent incidents.
 # status.py reports "maintenance" as the indicator during maintenance, as live Statuspage sometimes does;
@@ -235,7 +237,13 @@ class _Api:
         overall = status.overall([self.states[c.id].status for c in self.handbook.components], impacts)
         return {"indicator": API_INDICATOR.get(overall.indicator, overall.indicator), "description": overall.description}
 
-    def files(self) -> dict[str, bytes]:
+    def files(self, keep: Callable[[str, bytes, Callable[[], bytes]], bytes | Reused] | None = None, digests: Mapping[str, str] | None = None) -> dict[str, bytes | Reused]:
+        """Every API document; with ``keep`` (the build's render cache), unchanged ones are not serialised again.
+
+        A document is a function of the page, component and status objects
+        (computed here from every incident) and of the incidents it lists, each
+        as published, and, until it is settled, at this moment.
+        """
         phase_of = self.index.phase_of
         incidents = [i for i in self.index.newest_first if not i.is_maintenance and phase_of[i.id] != status.UPCOMING]
         unresolved = [i for i in incidents if phase_of[i.id] == status.ACTIVE]
@@ -243,24 +251,46 @@ class _Api:
         upcoming = [m for m in maintenances if phase_of[m.id] == status.UPCOMING]
         active = [m for m in maintenances if phase_of[m.id] == status.ACTIVE]
         page, current = self.page(), self.status()
-        objects = {i.id: self.incident(i) for i in (*incidents[:INCIDENTS_LIMIT], *unresolved, *maintenances[-INCIDENTS_LIMIT:], *upcoming, *active)}
-        documents: dict[str, Mapping[str, object]] = {
-            SUMMARY: {
-                "page": page,
-                "components": self.components,
-                "incidents": [objects[i.id] for i in unresolved],
-                "scheduled_maintenances": [objects[m.id] for m in (*active, *upcoming)],
-                "status": current,
-            },
-            STATUS: {"page": page, "status": current},
-            COMPONENTS: {"page": page, "components": self.components},
-            INCIDENTS: {"page": page, "incidents": [objects[i.id] for i in incidents[:INCIDENTS_LIMIT]]},
-            UNRESOLVED: {"page": page, "incidents": [objects[i.id] for i in unresolved]},
-            MAINTENANCES: {"page": page, "scheduled_maintenances": [objects[m.id] for m in reversed(maintenances[-INCIDENTS_LIMIT:])]},
-            UPCOMING: {"page": page, "scheduled_maintenances": [objects[m.id] for m in upcoming]},
-            ACTIVE: {"page": page, "scheduled_maintenances": [objects[m.id] for m in active]},
-        }
-        return {path: dump_json(doc) for path, doc in documents.items()}
+        lists = (incidents[:INCIDENTS_LIMIT], unresolved, maintenances[-INCIDENTS_LIMIT:], upcoming, active)
+        found: dict[str, bytes] = {}
+
+        def document(path: str) -> bytes:
+            if not found:
+                objects = {i.id: self.incident(i) for listed in lists for i in listed}
+                documents: dict[str, Mapping[str, object]] = {
+                    SUMMARY: {
+                        "page": page,
+                        "components": self.components,
+                        "incidents": [objects[i.id] for i in unresolved],
+                        "scheduled_maintenances": [objects[m.id] for m in (*active, *upcoming)],
+                        "status": current,
+                    },
+                    STATUS: {"page": page, "status": current},
+                    COMPONENTS: {"page": page, "components": self.components},
+                    INCIDENTS: {"page": page, "incidents": [objects[i.id] for i in incidents[:INCIDENTS_LIMIT]]},
+                    UNRESOLVED: {"page": page, "incidents": [objects[i.id] for i in unresolved]},
+                    MAINTENANCES: {"page": page, "scheduled_maintenances": [objects[m.id] for m in reversed(maintenances[-INCIDENTS_LIMIT:])]},
+                    UPCOMING: {"page": page, "scheduled_maintenances": [objects[m.id] for m in upcoming]},
+                    ACTIVE: {"page": page, "scheduled_maintenances": [objects[m.id] for m in active]},
+                }
+                found.update((name, dump_json(doc)) for name, doc in documents.items())
+            return found[path]
+
+        paths = (SUMMARY, STATUS, COMPONENTS, INCIDENTS, UNRESOLVED, MAINTENANCES, UPCOMING, ACTIVE)
+        digests = digests or {}
+        if keep is None or not all(digests.get(i.id) for listed in lists for i in listed):
+            return {path: document(path) for path in paths}
+        now = self.now.isoformat()
+
+        def listed(incident: Incident) -> str:
+            clock = "settled" if status.is_settled(incident, self.handbook, self.now) else now
+            return f"{incident.id}={digests[incident.id]}/{len(incident.updates)}/{clock}"
+
+        key = inputs_key(
+            "api", package_digest(), repr(self.config), self.handbook.digest, repr(page), repr(current), repr(self.components),
+            *(f"{len(group)}:{','.join(listed(i) for i in group)}" for group in lists),
+        )
+        return {path: keep(path, inputs_key(key, path), lambda path=path: document(path)) for path in paths}
 
 
 def dump_json(document: object) -> bytes:
@@ -278,9 +308,10 @@ def published_incidents(context: BuildContext) -> list[Incident]:
     return context.derived("published incidents", lambda: published(context.incidents, context.now))
 
 
-def render_api(context: BuildContext) -> dict[str, bytes]:
+def render_api(context: BuildContext) -> dict[str, bytes | Reused]:
     """Render ``api/v2/*.json`` in Statuspage's shapes from the build context."""
     config, handbook, now = context.config, context.handbook, context.now
     public = published_incidents(context)
     index = context.derived("incident index", lambda: status.index_incidents(context.incidents, handbook, now, config.zone))
-    return _Api(config, handbook, context.incidents, now, (public, status.published_index(index, public))).files()
+    api = _Api(config, handbook, context.incidents, now, (public, status.published_index(index, public)))
+    return api.files(context.page if context.renders is not None else None, context.incident_digests)

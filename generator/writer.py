@@ -21,10 +21,12 @@ renders, and makes the next build's spare as a hard-linked second copy.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import os
 import pickle
+import select
 import shutil
 import signal
 import struct
@@ -316,9 +318,13 @@ class _Helper:
     Given a ``spare`` folder, the helper also makes it a second copy of the new
     site, hard-linked file by file, as the next build's spare: that build then
     patches it instead of making every folder again.
+
+    The writer forks the helper when it opens, before validation fills the
+    build's memory, so the helper shares (and copies) next to nothing; it
+    learns its folders from :meth:`start`, or ends unused.
     """
 
-    def __init__(self, staging: Path, source: Path, spare: Path | None = None) -> None:
+    def __init__(self) -> None:
         commands, self._out = os.pipe()
         self._results, answers = os.pipe()
         pid = os.fork()
@@ -328,7 +334,7 @@ class _Helper:
                 os.closerange(3, min(commands, answers))
                 os.closerange(min(commands, answers) + 1, max(commands, answers))
                 os.closerange(max(commands, answers) + 1, 65536)  # the build's lock among them: it is the build's alone
-                code = _helper_main(staging, source, spare, commands, answers, os.getppid())
+                code = _helper_main(commands, answers, os.getppid())
             finally:
                 os._exit(code)
         os.close(commands)
@@ -339,6 +345,10 @@ class _Helper:
             with contextlib.suppress(OSError):
                 fcntl.fcntl(self._out, fcntl.F_SETPIPE_SZ, 1 << 20)
 
+    def start(self, staging: Path, source: Path, spare: Path | None) -> None:
+        """Fill ``staging`` (linking from ``source``), and make ``spare`` a copy of it when given."""
+        self.send(b"S", [str(staging), str(source), str(spare) if spare is not None else ""])
+
     def send(self, op: bytes, names: list[str], data: bytes = b"") -> None:
         text = "\0".join(names).encode("utf-8", "surrogateescape")
         try:
@@ -347,11 +357,12 @@ class _Helper:
             found = self._collect()
             raise BuildError(f"could not write the site: {found[1]}") from None
 
-    def finish(self, folders: Iterable[str]) -> tuple[dict[str, tuple[int, int, int]], dict[str, int], tuple[tuple[int, int], dict[str, int]] | None]:
+    def finish(self, folders: Iterable[str]) -> tuple[dict[str, tuple[int, int, int]], dict[str, int], tuple[tuple[int, int], dict[str, int], set[str]] | None]:
         """Wait for the helper to finish.
 
         Return the written files' (inode, size, mtime), the folders' mtimes,
-        and the spare copy's marker identity and folders' mtimes (None without one).
+        and the spare copy's marker identity, folders' mtimes and the files it
+        holds (None without one).
         """
         self.send(b"E", list(folders))
         found = self._collect()
@@ -402,38 +413,112 @@ def _private_memory() -> int | None:
         return None
 
 
-def _helper_main(staging: Path, source: Path, spare: Path | None, commands: int, answers: int, parent: int) -> int:
-    """The helper's loop: make folders, write or link files, until told to finish or the build is gone."""
+class _Commands:
+    """The helper's end of the pipe: whole commands, read as they come; can tell whether one is waiting."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
+        self.position = 0
+
+    def next(self) -> tuple[bytes, list[str], bytes] | None:
+        """The next whole command already read, or None."""
+        buffer, at = self.buffer, self.position
+        if len(buffer) - at < 9:
+            return None
+        op, size, length = struct.unpack_from("<cII", buffer, at)
+        end = at + 9 + size + length
+        if len(buffer) < end:
+            return None
+        names = bytes(buffer[at + 9 : at + 9 + size]).decode("utf-8", "surrogateescape").split("\0") if size else []
+        data = bytes(buffer[at + 9 + size : end])
+        self.position = end
+        if end > (1 << 20) and end * 2 > len(buffer):
+            del buffer[:end]  # keep the buffer from growing: drop what was read, now and then
+            self.position = 0
+        return op, names, data
+
+    def waiting(self) -> bool:
+        return bool(select.select([self.fd], [], [], 0)[0])
+
+    def read(self) -> bool:
+        """Read what the pipe holds (waiting for it if need be); False at its end."""
+        chunk = os.read(self.fd, 1 << 20)
+        self.buffer += chunk
+        return bool(chunk)
+
+
+def _helper_main(commands: int, answers: int, parent: int) -> int:
+    """The helper's loop: make folders, write or link files, until told to finish or the build is gone.
+
+    Between commands, while none is waiting, it copies the files it made into
+    the spare folder (one hard link at a time), so the copy never holds the
+    build up; what it has not copied when the build finishes, the next build
+    makes itself.
+    """
     import gc
 
     gc.disable()
-    base, origin = f"{staging}{os.sep}", f"{source}{os.sep}"
-    copy = f"{spare}{os.sep}" if spare is not None else None
+    staging = source = Path()
+    spare: Path | None = None
+    base = origin = copy = ""
     written: dict[str, tuple[int, int, int]] = {}
-    reader = os.fdopen(commands, "rb", buffering=1 << 20)
+    to_copy: collections.deque[str] = collections.deque()
+    copied: set[str] = set()
+    copied_folders: set[str] = set()
+    pipe = _Commands(commands)
+
+    def copy_one() -> None:
+        nonlocal spare
+        rel = to_copy.popleft()
+        try:
+            folder = rel.rpartition("/")[0]
+            missing = []
+            while folder and folder not in copied_folders:
+                missing.append(folder)
+                folder = folder.rpartition("/")[0]
+            for folder in reversed(missing):
+                os.mkdir(copy + folder)
+                copied_folders.add(folder)
+            os.link(base + rel, copy + rel)
+            copied.add(rel)
+        except OSError:  # the cache is on another file system (or the like): no spare copy this time
+            if spare is not None:
+                shutil.rmtree(spare, ignore_errors=True)
+            spare = None
+            to_copy.clear()
+
     try:
         while True:
-            header = reader.read(9)
-            if len(header) < 9 or os.getppid() != parent:
-                return 1  # the build is gone: the next build's recovery removes the staging folder
-            op, size, length = struct.unpack("<cII", header)
-            names = reader.read(size).decode("utf-8", "surrogateescape").split("\0") if size else []
-            data = reader.read(length) if length else b""
+            command = pipe.next()
+            if command is None:
+                if os.getppid() != parent:
+                    return 1  # the build is gone: the next build's recovery removes the staging folder
+                if to_copy and spare is not None and not pipe.waiting():
+                    copy_one()
+                elif not pipe.read():
+                    return 1  # the build is gone (or needed no helper)
+                continue
+            op, names, data = command
+            if op == b"S":
+                staging, source = Path(names[0]), Path(names[1])
+                spare = Path(names[2]) if names[2] else None
+                base, origin, copy = f"{staging}{os.sep}", f"{source}{os.sep}", f"{spare}{os.sep}"
+                continue
             if op == b"E":
                 folders = {name: os.stat(base + name if name else staging).st_mtime_ns for name in names}
-                copied = None
-                if copy is not None and spare is not None:
+                done = None
+                if spare is not None:
                     marker = spare / SITE_MARKER
                     marker.write_bytes(SITE_MARKER_TEXT)
                     found = os.stat(marker)
-                    copied = ((found.st_ino, found.st_mtime_ns), {name: os.stat(copy + name if name else spare).st_mtime_ns for name in [*names, ""]})
-                _write_all(answers, pickle.dumps(("done", written, folders, copied, _private_memory())))
+                    mtimes = {name: os.stat(copy + name if name else spare).st_mtime_ns for name in [*copied_folders, ""]}
+                    done = ((found.st_ino, found.st_mtime_ns), mtimes, copied)
+                _write_all(answers, pickle.dumps(("done", written, folders, done, _private_memory())))
                 return 0
             *folders, rel = names
             for folder in folders:
                 os.mkdir(base + folder)
-                if copy is not None:
-                    os.mkdir(copy + folder)
             linked = False
             if op == b"L":
                 try:
@@ -450,14 +535,8 @@ def _helper_main(staging: Path, source: Path, spare: Path | None, commands: int,
                 finally:
                     os.close(fd)
                 written[rel] = (found.st_ino, found.st_size, found.st_mtime_ns)
-            if copy is not None:
-                try:
-                    os.link(base + rel, copy + rel)
-                except OSError:  # the cache is on another file system: no spare copy this time
-                    copy = None
-                    if spare is not None:
-                        shutil.rmtree(spare, ignore_errors=True)
-                        spare = None
+            if spare is not None:
+                to_copy.append(rel)
     except BaseException as exc:
         with contextlib.suppress(BaseException):
             _write_all(answers, pickle.dumps(("error", f"{type(exc).__name__}: {exc}")))
@@ -504,6 +583,8 @@ class SiteWriter:
             recover_interrupted(self.target)
             if self.state_dir is not None:
                 self.state = SiteState(self.state_dir, self.target)
+            if hasattr(os, "fork") and fcntl is not None:
+                self._helper = _Helper()
         except BaseException:
             self._lock.__exit__(*sys.exc_info())
             raise
@@ -543,7 +624,7 @@ class SiteWriter:
             if state.spare_folder.exists():
                 shutil.rmtree(state.spare_folder, ignore_errors=True)  # stale or unusable: never patch what we cannot vouch for
         os.chmod(staging, 0o777 & ~_UMASK)  # mkdtemp makes it private; a site must be readable by the web server
-        if not self._patching and hasattr(os, "fork") and fcntl is not None:
+        if not self._patching and self._helper is not None:
             # A whole new site to write: on another core. Unless the site there now becomes the next
             # build's spare, the helper makes a second, hard-linked copy to serve as one.
             copy = None
@@ -556,7 +637,10 @@ class SiteWriter:
                 if not copy.is_dir():
                     copy = None
             self._spare_copy = copy
-            self._helper = _Helper(staging, self.target, copy)
+            self._helper.start(staging, self.target, copy)
+        elif self._helper is not None:  # patching: a handful of files, written here
+            self._helper.abandon()
+            self._helper = None
         return staging
 
     def _check_folders(self) -> None:
@@ -821,7 +905,8 @@ class SiteWriter:
             try:
                 shutil.rmtree(state.spare_folder, ignore_errors=True)
                 os.replace(self._spare_copy, state.spare_folder)
-                spare = (copied[0], dict(self.records), copied[1])
+                # What the helper had time to copy; the next build adds the rest itself.
+                spare = (copied[0], {rel: self.records[rel] for rel in copied[2]}, copied[1])
             except OSError:
                 pass
         if old is not None:
