@@ -89,8 +89,13 @@ def make_event(incident: Incident, handbook: Handbook, config: SiteConfig, now: 
     return event
 
 
-def render_calendar(maintenances: Iterable[Incident], handbook: Handbook, config: SiteConfig, name: str, now: datetime) -> bytes:
-    """Serialise one calendar of the given maintenances, ordered by window start."""
+def render_calendar(maintenances: Iterable[Incident], handbook: Handbook, config: SiteConfig, name: str, now: datetime, events: dict[str, bytes] | None = None) -> bytes:
+    """Serialise one calendar of the given maintenances, ordered by window start.
+
+    Each event is serialised on its own and spliced in before the calendar's
+    end, which is byte for byte what icalendar writes for the whole; given
+    ``events``, an event already serialised for another calendar is reused.
+    """
     calendar = Calendar()
     calendar.add("prodid", f"-//statusbook//{site_host(config.site_url)}//EN")
     calendar.add("version", "2.0")
@@ -100,9 +105,20 @@ def render_calendar(maintenances: Iterable[Incident], handbook: Handbook, config
     calendar.add("x-wr-caldesc", f"Scheduled maintenance announced on {config.site_name}")
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(timedelta(hours=1)))
+    parts = []
     for incident in sorted(maintenances, key=lambda i: (i.scheduled.start, i.id)):
-        calendar.add_component(make_event(incident, handbook, config, now))
-    return calendar.to_ical()
+        data = events.get(incident.id) if events is not None else None
+        if data is None:
+            data = make_event(incident, handbook, config, now).to_ical()
+            if events is not None:
+                events[incident.id] = data
+        parts.append(data)
+    empty = calendar.to_ical()
+    assert empty.endswith(_END)
+    return empty[: -len(_END)] + b"".join(parts) + _END
+
+
+_END = b"END:VCALENDAR\r\n"
 
 
 def render_calendars(context: BuildContext) -> dict[str, bytes | Reused]:
@@ -122,11 +138,13 @@ def render_calendars(context: BuildContext) -> dict[str, bytes | Reused]:
         clock = "settled" if is_settled(incident, handbook, now) and incident.scheduled.end <= now else now.isoformat()
         return f"{incident.id}={digests[incident.id]}/{len(incident.updates)}/{clock}"
 
+    events: dict[str, bytes] = {}  # each maintenance is in several calendars: serialise its event once
+
     def calendar(path: str, chosen: list[Incident], name: str) -> bytes | Reused:
         if not all(digests.get(m.id) for m in chosen):  # without what they were read from, nothing can be reused
-            return render_calendar(chosen, handbook, config, name, now)
+            return render_calendar(chosen, handbook, config, name, now, events)
         key = inputs_key(base, path, name, *(event_key(m) for m in chosen))
-        return context.page(path, key, lambda: render_calendar(chosen, handbook, config, name, now))
+        return context.page(path, key, lambda: render_calendar(chosen, handbook, config, name, now, events))
 
     files = {urls.CALENDAR: calendar(urls.CALENDAR, maintenances, f"{config.site_name} maintenance")}
     for component in handbook.components:

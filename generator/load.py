@@ -18,6 +18,7 @@ import operator
 import os
 import pickle
 import subprocess
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -237,29 +238,104 @@ class FileCache:
 def check_files(paths: Sequence[str], root: Path, handbook: Handbook | GoverningHandbooks, cache: FileCache, digests: dict[str, str] | None = None) -> list[CheckedFile]:
     """Check each file against the handbook version that governs it, serving unchanged ones from the cache.
 
-    ``digests``, when given, receives each readable file's cache key.
+    A file whose size, times and inode are what they were when it was last
+    read (and had been quiet for a while then) is not read again: its cache
+    key is remembered with them (see :class:`FileStats`). ``digests``, when
+    given, receives each readable file's cache key.
     """
     results = []
     used = []
     base = str(root)
+    stats = FileStats(cache.path, handbook.digest)
     for rel in paths:
-        try:
-            with open(os.path.join(base, rel), "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            results.append(CheckedFile(rel, incident_id(rel), None, None, (Problem(rel, 1, 1, "file-unreadable", Level.ERROR, f"cannot read the file: {exc.strerror}"),)))
-            continue
-        key = cache.key(rel, data, handbook)
+        full = os.path.join(base, rel)
+        key = stats.known(rel, full)
+        checked = cache.get(key) if key is not None else None
+        if checked is None:
+            try:
+                with open(full, "rb") as handle:
+                    data = handle.read()
+                    stats.note(rel, os.fstat(handle.fileno()))
+            except OSError as exc:
+                results.append(CheckedFile(rel, incident_id(rel), None, None, (Problem(rel, 1, 1, "file-unreadable", Level.ERROR, f"cannot read the file: {exc.strerror}"),)))
+                continue
+            key = cache.key(rel, data, handbook)
+            stats.keys[rel] = key
+            checked = cache.get(key)
+            if checked is None:
+                checked = check_incident_file(data, rel, handbook.for_file(data, rel) if isinstance(handbook, GoverningHandbooks) else handbook)
+                cache.put(key, checked)
         used.append(key)
         if digests is not None:
             digests[rel] = key
-        checked = cache.get(key)
-        if checked is None:
-            checked = check_incident_file(data, rel, handbook.for_file(data, rel) if isinstance(handbook, GoverningHandbooks) else handbook)
-            cache.put(key, checked)
         results.append(checked)
     cache.save(used)
+    stats.save()
     return results
+
+
+class FileStats:
+    """What each file's size, times and inode were when its cache key was last computed.
+
+    ``stat`` costs a fraction of reading a file and hashing it. A file is
+    only remembered when it had not changed for two seconds before it was
+    read, so a change later always moves its modification or change time
+    past what is remembered (file system clocks tick coarsely, and a change
+    within the same tick as the read could otherwise go unseen). Any
+    difference means reading the file again; the cache key decides the rest.
+    """
+
+    QUIET_NS = 2_000_000_000
+
+    def __init__(self, cache_path: Path | None, handbook_digest: str) -> None:
+        self.path = cache_path.with_suffix(".stat") if cache_path is not None else None
+        self.digest = handbook_digest
+        self.found: dict[str, tuple[int, int, int, int, str]] = {}
+        self.keys: dict[str, str] = {}
+        self.noted: dict[str, tuple[int, int, int, int]] = {}
+        self.started = time.time_ns()
+        if self.path is not None:
+            try:
+                with self.path.open("rb") as handle:
+                    stored = pickle.load(handle)
+                if stored.get("code") == CODE_DIGEST and stored.get("handbook") == handbook_digest:
+                    self.found = stored["files"]
+            except Exception:  # missing or corrupt: every file is read
+                self.found = {}
+
+    def known(self, rel: str, full: str) -> str | None:
+        """The file's cache key when it is unchanged since it was remembered, else None."""
+        remembered = self.found.get(rel)
+        if remembered is None:
+            return None
+        try:
+            found = os.stat(full)
+        except OSError:
+            return None
+        if (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino) != remembered[:4]:
+            return None
+        self.keys[rel] = remembered[4]
+        self.noted[rel] = remembered[:4]
+        return remembered[4]
+
+    def note(self, rel: str, found: os.stat_result) -> None:
+        if max(found.st_mtime_ns, found.st_ctime_ns) < self.started - self.QUIET_NS:
+            self.noted[rel] = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        files = {rel: (*self.noted[rel], key) for rel, key in self.keys.items() if rel in self.noted}
+        if files == self.found:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".stat-tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump({"code": CODE_DIGEST, "handbook": self.digest, "files": files}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # an optimisation: without it, every file is read
 
 
 def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = True, versions: Iterable[str] | None = None, only: Sequence[str] | None = None) -> Validation:

@@ -339,6 +339,8 @@ def published_index(index: IncidentIndex, published: Iterable[Incident]) -> Inci
     of the others, which changes neither their order nor their phase.
     """
     public = {i.id: i for i in published}
+    if len(public) == len(index.newest_first) and all(public.get(i.id) is i for i in index.newest_first):
+        return index  # every incident published as it is (the usual case)
     ordered = tuple(public[i.id] for i in index.newest_first if i.id in public)
     return IncidentIndex(
         newest_first=ordered,

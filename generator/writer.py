@@ -56,6 +56,7 @@ os.umask(_UMASK)
 STATE_FORMAT = 2
 SPARE = "spare"
 STATE_FILE = "state.pickle"
+TARGET_FILE = "target.txt"  # which output folder a state folder is about
 
 # What the writer remembers of one file it left in a folder: (content digest, inputs key, inode, size, mtime_ns).
 Record = tuple[bytes, bytes, int, int, int]
@@ -296,8 +297,23 @@ class SiteState:
             with open(tmp, "wb") as handle:
                 pickle.dump({"format": STATE_FORMAT, "target": str(self.target), "site": site, "spare": spare}, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.folder / STATE_FILE)
+            (self.folder / TARGET_FILE).write_text(str(self.target) + "\n", encoding="utf-8")
+            self._forget_gone_targets()
         except OSError:
             pass  # the record is an optimisation: without it the next build rewrites everything
+
+    def _forget_gone_targets(self) -> None:
+        """Drop the records and spare copies of output folders that are gone (a temporary ``--out``, say)."""
+        assert self.folder is not None
+        for other in self.folder.parent.iterdir():
+            if other == self.folder or not other.is_dir():
+                continue
+            try:
+                target = (other / TARGET_FILE).read_text(encoding="utf-8").strip()
+            except OSError:
+                continue  # not saved yet: perhaps another output folder's first build, under way
+            if target and not Path(target).exists():
+                shutil.rmtree(other, ignore_errors=True)
 
 
 # A folder as recorded: its marker's identity, its files, and its subfolders' modification times ("" is the folder itself).
@@ -572,6 +588,7 @@ class SiteWriter:
         self._spare_copy: Path | None = None  # the helper's second copy of the new site, to become the spare
         self.helper_memory: int | None = None  # what the helper process used of its own (not shared with the build)
         self.kept = self.linked = self.written = self.removed = 0
+        self._pause = bool(os.environ.get(TEST_PAUSE_ENV))  # read once: add() runs for every file
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -722,7 +739,8 @@ class SiteWriter:
             record = self._write(rel, data, want, key)
         self.records[rel] = record
         self.count += 1
-        _pause_for_tests(f"file:{self.count}")
+        if self._pause:
+            _pause_for_tests(f"file:{self.count}")
 
     def _keep(self, rel: str, want: bytes, key: bytes) -> Record | None:
         """Keep the spare's file when it already holds the wanted bytes and is as recorded."""

@@ -229,6 +229,17 @@ def test_a_build_killed_while_patching_the_spare_leaves_the_site_and_the_next_bu
     assert tree(repo / "site") == cold_tree(repo, tmp_path)
 
 
+def test_the_cache_forgets_output_folders_that_are_gone(repo: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    run_build(repo, out=elsewhere)
+    run_build(repo)
+    states = repo / CACHE_DIR / "site"
+    assert {state_folder(repo / CACHE_DIR, elsewhere), state_folder(repo / CACHE_DIR, repo / "site")} == set(states.iterdir())
+    shutil.rmtree(elsewhere)
+    run_build(repo)
+    assert set(states.iterdir()) == {state_folder(repo / CACHE_DIR, repo / "site")}, "a spare copy of a deleted site would only take space"
+
+
 def test_a_changed_file_is_appended_to_the_validation_journal(repo: Path) -> None:
     config = load_config(repo)
     first = validate_repository(config, now=NOW)
