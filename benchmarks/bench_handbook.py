@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import BuildContext  # noqa: E402
-from generator.config import load_config  # noqa: E402
-from generator.handbook_site import render_handbook  # noqa: E402
-from generator.load import CACHE_DIR, read_handbook  # noqa: E402
+from statusbook.commands.build import BuildContext  # noqa: E402
+from statusbook.commands.validate import CACHE_DIR, read_handbook  # noqa: E402
+from statusbook.config import load_config  # noqa: E402
+from statusbook.handbook.site import render_handbook  # noqa: E402
 
 
 def git(cwd: Path, *args: str, when: str) -> None:
@@ -72,7 +72,7 @@ def cli_build(root: Path) -> tuple[float, float]:
     """Run `statusbook build` once; return its wall-clock and CPU seconds."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(root), "--quiet"], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "statusbook", "build", "--root", str(root), "--quiet"], check=True, cwd=ROOT)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)

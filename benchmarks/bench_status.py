@@ -28,13 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_repository
-
-from generator.build import BuildContext, build_time
-from generator.config import load_config
-from generator.load import validate_repository
-from generator.markdown_render import render_markdown
-from generator.model import Incident
-from generator.status_site import render_status_site
+from statusbook.commands.build import BuildContext, build_time
+from statusbook.commands.validate import validate_repository
+from statusbook.config import load_config
+from statusbook.core.model import Incident
+from statusbook.render.markdown import render_markdown
+from statusbook.render.status_pages import render_status_site
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

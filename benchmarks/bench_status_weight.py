@@ -24,10 +24,10 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.build import BuildContext, build_time
-from generator.config import load_config
-from generator.load import validate_repository
-from generator.status_site import render_status_site
+from statusbook.commands.build import BuildContext, build_time
+from statusbook.commands.validate import validate_repository
+from statusbook.config import load_config
+from statusbook.render.status_pages import render_status_site
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

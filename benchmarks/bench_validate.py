@@ -30,9 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_repository
-
-from generator.config import load_config
-from generator.load import CACHE_DIR, validate_repository
+from statusbook.commands.validate import CACHE_DIR, validate_repository
+from statusbook.config import load_config
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 COLD_TARGET, WARM_TARGET = 1.3, 0.25
@@ -72,7 +71,7 @@ def validate(root: Path, *, use_cache: bool, expect: int) -> None:
 
 def statusbook() -> list[str]:
     script = Path(sys.executable).with_name("statusbook")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "generator"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "statusbook"]
 
 
 def measure(count: int, repeat: int, workdir: Path) -> dict[str, float]:

@@ -65,7 +65,7 @@ def _incident_paths(root: Path) -> list[Path]:
 
 
 def _status_parts() -> list[tuple[str, str]]:
-    from generator.build import PARTS
+    from statusbook.commands.build import PARTS
 
     return [(name, spec) for name, spec in PARTS if name != "handbook"]
 
@@ -75,10 +75,9 @@ def child(kind: str, root: Path) -> None:
     import importlib
 
     import yaml
-
-    from generator.build import build
-    from generator.config import load_config
-    from generator.load import validate_repository
+    from statusbook.commands.build import build
+    from statusbook.commands.validate import validate_repository
+    from statusbook.config import load_config
 
     parts = _status_parts()
     for _, spec in parts:

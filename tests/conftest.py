@@ -112,7 +112,7 @@ def site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / ".gitignore").write_text("/site/\n/.site-*/\n/.statusbook-cache/\n", encoding="utf-8")
     Project(root).git_init()
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--quiet"], cwd=root, env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, "-m", "statusbook", "build", "--quiet"], cwd=root, env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, check=False)
     assert result.returncode == 0, f"the template repository does not build:\n{result.stderr}"
     shutil.rmtree(root / "site")
     return root

@@ -129,11 +129,11 @@ def _git_state(root: Path) -> tuple[str, str, bytes, str]:
 
 def render(root: Path) -> Build:
     """Render the handbook part as `statusbook build` does, counting MkDocs runs."""
-    from generator import mkdocs_hooks
-    from generator.build import BuildContext
-    from generator.config import load_config
-    from generator.handbook_site import render_handbook
-    from generator.load import read_handbook
+    from statusbook.commands.build import BuildContext
+    from statusbook.commands.validate import read_handbook
+    from statusbook.config import load_config
+    from statusbook.handbook import mkdocs_hooks
+    from statusbook.handbook.site import render_handbook
 
     config = load_config(root)
     handbook, _ = read_handbook(config.handbook_path, root)

@@ -16,10 +16,9 @@ import feedparser
 import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
+from statusbook.render import api
+from statusbook.render.api import format_time, statuspage_id
 from test_feeds import MARKER, SITE, build_context, render_ours, write_samples
-
-from generator import api
-from generator.api import format_time, statuspage_id
 
 SCHEMAS = Path(__file__).parent / "schemas" / "statuspage"
 ENDPOINTS = {
@@ -291,7 +290,7 @@ def test_full_site_builds_are_byte_identical(project: object, tmp_path: Path) ->
     for number in range(2):
         out = tmp_path / f"site{number}"
         env = {**os.environ, "PYTHONHASHSEED": str(number + 1)}
-        command = [sys.executable, "-m", "generator", "build", "--root", str(project.root), "--out", str(out), "--quiet"]
+        command = [sys.executable, "-m", "statusbook", "build", "--root", str(project.root), "--out", str(out), "--quiet"]
         result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         trees.append(read_tree(out))

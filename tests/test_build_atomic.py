@@ -18,13 +18,12 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Project, git
 from incident_texts import INCIDENT, PATH
-
-from generator.errors import BuildError
-from generator.writer import SITE_MARKER, TEST_PAUSE_ENV, write_site
+from statusbook.errors import BuildError
+from statusbook.io.writer import SITE_MARKER, TEST_PAUSE_ENV, write_site
 
 
 def statusbook(root: Path, *args: str, env: Mapping[str, str] | None = None, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=root, capture_output=True, text=True, env=_env(env), check=False, **kwargs)
+    return subprocess.run([sys.executable, "-m", "statusbook", *args], cwd=root, capture_output=True, text=True, env=_env(env), check=False, **kwargs)
 
 
 def _env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -43,7 +42,7 @@ def leftovers(root: Path) -> list[str]:
 def kill_build_at(root: Path, point: str) -> None:
     """Start a build, wait until the writer reports it paused at ``point``, and SIGKILL it there."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "build"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=_env({TEST_PAUSE_ENV: point})
+        [sys.executable, "-m", "statusbook", "build"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=_env({TEST_PAUSE_ENV: point})
     )
     try:
         seen = []

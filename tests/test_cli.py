@@ -1,6 +1,6 @@
 """The `statusbook` command on real temporary repositories: exit codes, report formats, cache, new and update.
 
-Most runs call the real entry point (:func:`generator.cli.main`, what the
+Most runs call the real entry point (:func:`statusbook.cli.main`, what the
 console script runs) inside click's CliRunner isolation; the no-traceback
 checks also run the installed ``statusbook`` script in a subprocess.
 """
@@ -20,11 +20,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import Project, git
-
-from generator.cli import main
-from generator.config import load_config
-from generator.load import validate_repository
-from generator.model import parse_timestamp
+from statusbook.cli import main
+from statusbook.commands.validate import validate_repository
+from statusbook.config import load_config
+from statusbook.core.model import parse_timestamp
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-11-27T12:00:00Z"
@@ -364,7 +363,7 @@ def test_many_broken_files_never_give_a_traceback(hostile_project: Project) -> N
         assert done.returncode == 1
         assert "Traceback" not in done.stdout + done.stderr
         assert done.stderr == ""
-    module = subprocess.run([sys.executable, "-m", "generator", "validate", "--root", str(hostile_project.root), "--now", NOW, "--format", "json"], capture_output=True, text=True, check=False)
+    module = subprocess.run([sys.executable, "-m", "statusbook", "validate", "--root", str(hostile_project.root), "--now", NOW, "--format", "json"], capture_output=True, text=True, check=False)
     assert module.returncode == 1 and "Traceback" not in module.stderr
     body = json.loads(module.stdout)
     expected = yaml.safe_load((HOSTILE.parent / "expected.yml").read_text(encoding="utf-8"))
@@ -375,7 +374,7 @@ def test_many_broken_files_never_give_a_traceback(hostile_project: Project) -> N
 
 
 def test_update_on_every_broken_file_exits_cleanly(hostile_project: Project) -> None:
-    from generator.rules import incident_id
+    from statusbook.check.incident import incident_id
 
     codes = set()
     for source in sorted(HOSTILE.iterdir()):

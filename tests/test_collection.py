@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.collection import check_collection
-from generator.rules import check_incident_file
-from generator.schema import parse_handbook
+from statusbook.check.collection import check_collection
+from statusbook.check.incident import check_incident_file
+from statusbook.core.handbook import parse_handbook
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = (REPO / "handbook" / "schema.yml").read_bytes()

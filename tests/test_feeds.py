@@ -14,11 +14,10 @@ from pathlib import Path
 import feedparser
 import pytest
 from conftest import git
-
-from generator import urls
-from generator.build import PARTS, BuildContext, build_time
-from generator.config import load_config
-from generator.load import validate_repository
+from statusbook.commands.build import PARTS, BuildContext, build_time
+from statusbook.commands.validate import validate_repository
+from statusbook.config import load_config
+from statusbook.core import urls
 
 MARKER = "LEAKMARKER7f3a9c"
 SITE = "https://status.test.example/"

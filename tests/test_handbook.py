@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 from handbook_repo import CHANGES_PAGE, DETECT_DEV, DETECT_OLD, REPO, SEV1_EDIT, SEV1_OLD, SEV2_NEW, SEV2_OLD, git, make_release_history, replace_in
-
-from generator.config import load_config
-from generator.handbook_tables import PLACEHOLDER_RE, TABLES, expand_placeholders, severity_anchor
-from generator.load import read_handbook, validate_repository
-from generator.model import Incident, Update
-from generator.rules import RULES
-from generator.schema import parse_handbook
-from generator.versions import DEV, Release, alias_redirects, governing_version, newest_first, version_key, versions_json
+from statusbook.check.incident import RULES
+from statusbook.commands.validate import read_handbook, validate_repository
+from statusbook.config import load_config
+from statusbook.core.handbook import parse_handbook
+from statusbook.core.model import Incident, Update
+from statusbook.core.versions import DEV, Release, alias_redirects, governing_version, newest_first, version_key, versions_json
+from statusbook.handbook.tables import PLACEHOLDER_RE, TABLES, expand_placeholders, severity_anchor
 
 PAGES = ("index.html", "severity/index.html", "roles/index.html", "phases/index.html", "reference/incident-files/index.html")
 
@@ -267,7 +266,7 @@ def test_pages_make_no_third_party_requests(versioned_handbook) -> None:
 
 def test_the_real_repository_handbook_builds_strict(tmp_path: Path) -> None:
     """mkdocs build --strict of the working tree as it is, through the same entry point statusbook uses."""
-    from generator.mkdocs_hooks import build_site
+    from statusbook.handbook.mkdocs_hooks import build_site
 
     build_site(REPO / "mkdocs.yml", tmp_path / "site", site_url="https://status.example.com/handbook/dev/")
     severity = (tmp_path / "site" / "severity" / "index.html").read_text(encoding="utf-8")

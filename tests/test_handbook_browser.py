@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 from handbook_repo import SEV2_NEW, SEV2_OLD
-
-from generator.writer import write_site
+from statusbook.io.writer import write_site
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """The public record is append-only: `statusbook validate --base REF` catches every kind of rewrite.
 
-The table runs the pure comparison (:func:`generator.history.check_history`)
+The table runs the pure comparison (:func:`statusbook.check.append_only.check_history`)
 with exact positions; the functional tests run the real command on temporary
 git repositories and read the base from git objects.
 """
@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, Project, git
-
-from generator.history import check_history
-from generator.load import read_handbook
+from statusbook.check.append_only import check_history
+from statusbook.commands.validate import read_handbook
 
 PATH = "incidents/2026/2026-03-01-api-errors.yml"
 REF = "main (0123456789ab)"
@@ -181,7 +180,7 @@ def test_history_rules(item: Case, handbook) -> None:
 
 
 def test_every_history_rule_has_a_case() -> None:
-    from generator.rules import RULES
+    from statusbook.check.incident import RULES
 
     history_rules = {r.id for r in RULES if r.id.startswith("history-")}
     covered = {rule for c in CASES for *_, rule in c.expected}
@@ -193,7 +192,7 @@ def test_every_history_rule_has_a_case() -> None:
 
 def statusbook(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
+        [sys.executable, "-m", "statusbook", *args],
         cwd=root,
         capture_output=True,
         text=True,

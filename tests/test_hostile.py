@@ -15,10 +15,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from generator.load import read_handbook
-from generator.problems import Level
-from generator.rules import RULE_IDS, check_incident_file
+from statusbook.check.incident import RULE_IDS, check_incident_file
+from statusbook.commands.validate import read_handbook
+from statusbook.core.problems import Level
 
 HERE = Path(__file__).parent / "hostile"
 FILES = sorted((HERE / "files").iterdir())

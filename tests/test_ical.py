@@ -6,9 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 from icalendar import Calendar
+from statusbook.render.ical import plain_text, sequence
 from test_feeds import HOST, NOW, SITE, build_context, render_ours, write_samples
-
-from generator.ical import plain_text, sequence
 
 
 @pytest.fixture

@@ -23,12 +23,11 @@ import pytest
 from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from generator.build import PARTS, build
-from generator.config import SiteConfig, load_config
-from generator.load import CACHE_DIR, validate_repository
-from generator.status_site import Formatter, translations
-from generator.writer import TEST_PAUSE_ENV, state_folder
+from statusbook.commands.build import PARTS, build
+from statusbook.commands.validate import CACHE_DIR, validate_repository
+from statusbook.config import SiteConfig, load_config
+from statusbook.io.writer import TEST_PAUSE_ENV, state_folder
+from statusbook.render.status_pages import Formatter, translations
 
 FIXTURE = REPO / "tests" / "fixtures" / "status"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -201,7 +200,7 @@ def test_a_build_killed_while_patching_the_spare_leaves_the_site_and_the_next_bu
     edit_message(repo / "incidents" / "2020-02-11-slow-reports-1.yml", "Edited.")
     script = (
         "import sys; from datetime import datetime, UTC; from pathlib import Path\n"
-        "from generator.build import build, PARTS; from generator.config import load_config\n"
+        "from statusbook.commands.build import build, PARTS; from statusbook.config import load_config\n"
         "build(load_config(Path(sys.argv[1])), now=datetime(2026, 3, 10, 12, 0, tzinfo=UTC), parts=[p for p in PARTS if p[0] != 'handbook'])\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO), TEST_PAUSE_ENV: "file:5"}

@@ -11,13 +11,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from statusbook.check.incident import INCIDENT_SHAPE, check_incident_file
+from statusbook.commands.validate import read_handbook
+from statusbook.core import urls
+from statusbook.core.yaml_source import parse_yaml
+from statusbook.render.json_schema import incident_schema, schema_json
 from test_feeds import SAMPLES, SITE, build_context, render_ours, write_samples
-
-from generator import urls
-from generator.json_schema import incident_schema, schema_json
-from generator.load import read_handbook
-from generator.rules import INCIDENT_SHAPE, check_incident_file
-from generator.source import parse_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -154,16 +153,16 @@ def test_build_publishes_the_schema_and_the_command_writes_the_same(project: obj
     published = render_ours(context)[urls.INCIDENT_SCHEMA]
     assert published == schema_json(context.handbook, SITE)
     out = tmp_path / "incident.schema.json"
-    result = subprocess.run([sys.executable, "-m", "generator", "schema", "--root", str(project.root), "--output", str(out)], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "statusbook", "schema", "--root", str(project.root), "--output", str(out)], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == published
-    printed = subprocess.run([sys.executable, "-m", "generator", "schema", "--root", str(project.root)], cwd=REPO, capture_output=True)
+    printed = subprocess.run([sys.executable, "-m", "statusbook", "schema", "--root", str(project.root)], cwd=REPO, capture_output=True)
     assert printed.returncode == 0 and printed.stdout == published
     assert json.loads(published)["$id"] == f"{SITE}schema/incident.schema.json"
 
 
 def test_schema_command_refuses_a_broken_handbook(project: object) -> None:
     project.write("handbook/schema.yml", "schema_version: 1\nphases: []\n")
-    result = subprocess.run([sys.executable, "-m", "generator", "schema", "--root", str(project.root)], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "statusbook", "schema", "--root", str(project.root)], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 1
     assert "handbook schema is invalid" in result.stderr and result.stdout == ""

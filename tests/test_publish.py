@@ -12,15 +12,14 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Project, git
 from incident_texts import INCIDENT, PATH
-
-from generator.gitops import open_project, write_tree
+from statusbook.io.gitops import open_project, write_tree
 
 IDENTITY = {"GIT_AUTHOR_NAME": "Publisher", "GIT_AUTHOR_EMAIL": "pub@example.com", "GIT_COMMITTER_NAME": "Publisher", "GIT_COMMITTER_EMAIL": "pub@example.com"}
 
 
 def statusbook(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
+        [sys.executable, "-m", "statusbook", *args],
         cwd=root,
         capture_output=True,
         text=True,
@@ -187,7 +186,7 @@ def test_publish_with_no_git_identity_uses_a_fallback(repo: tuple[Project, Path]
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "PYTHONPATH": str(REPO)})
-    result = subprocess.run([sys.executable, "-m", "generator", "publish"], cwd=project.root, capture_output=True, text=True, env=env, check=False)
+    result = subprocess.run([sys.executable, "-m", "statusbook", "publish"], cwd=project.root, capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr
     assert git(project.root, "log", "-1", "--format=%an <%ae>", "gh-pages").strip() == "statusbook <statusbook@localhost>"
 

@@ -14,11 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from generator.config import load_config
-from generator.load import validate_repository
-from generator.problems import Level
-from generator.rules import RULES
+from statusbook.check.incident import RULES
+from statusbook.commands.validate import validate_repository
+from statusbook.config import load_config
+from statusbook.core.problems import Level
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -301,7 +300,7 @@ def test_every_rule_any_check_reports_is_in_the_catalogue() -> None:
     """Scan the generator's source for reported rule ids, so a new rule cannot skip the catalogue (and this table)."""
     catalogue = {r.id for r in RULES}
     reported: dict[str, str] = {}
-    for path in sorted((REPO / "generator").glob("*.py")):
+    for path in sorted((REPO / "generator" / "statusbook").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

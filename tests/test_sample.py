@@ -11,12 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from generator.cli import main
-from generator.config import load_config
-from generator.load import Validation, validate_repository
-from generator.model import Incident
-from generator.source import read_yaml
+from statusbook.cli import main
+from statusbook.commands.validate import Validation, validate_repository
+from statusbook.config import load_config
+from statusbook.core.model import Incident
+from statusbook.core.yaml_source import read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

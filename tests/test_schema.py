@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from generator.config import load_config
-from generator.load import read_handbook, validate_repository
-from generator.problems import Level
-from generator.schema import Handbook, parse_handbook
+from statusbook.commands.validate import read_handbook, validate_repository
+from statusbook.config import load_config
+from statusbook.core.handbook import Handbook, parse_handbook
+from statusbook.core.problems import Level
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = (REPO / "handbook" / "schema.yml").read_text(encoding="utf-8")

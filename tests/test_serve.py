@@ -20,9 +20,8 @@ from datetime import UTC, datetime
 import pytest
 from conftest import REPO, Project, git
 from incident_texts import INCIDENT, PATH
-
-from generator.config import load_config
-from generator.serve import RELOAD_PATH, DevServer, change_scope
+from statusbook.commands.serve import RELOAD_PATH, DevServer, change_scope
+from statusbook.config import load_config
 
 DEADLINE_SECONDS = 60
 
@@ -136,7 +135,7 @@ def test_change_scope(site_project: Project) -> None:
 
 def test_the_serve_command(site_project: Project) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--port", "0"],
+        [sys.executable, "-m", "statusbook", "serve", "--port", "0"],
         cwd=site_project.root,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,

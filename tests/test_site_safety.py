@@ -25,8 +25,7 @@ import feedparser
 import icalendar
 import pytest
 from lxml import etree
-
-from generator.source import MarkedDict, MarkedList, parse_yaml
+from statusbook.core.yaml_source import MarkedDict, MarkedList, parse_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 MARKER = "ZQXLEAK"
@@ -43,7 +42,7 @@ def _copy_repo(dest: Path) -> Path:
 
 def _build(root: Path) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": "1795000000"}  # 2026-11-18
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--quiet"], cwd=root, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, "-m", "statusbook", "build", "--quiet"], cwd=root, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr + result.stdout
     site = root / "site"
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
@@ -86,7 +85,7 @@ def leak_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes
     counter = [0]
     for path in sorted((root / "incidents").rglob("*.y*ml")):
         path.write_text(_plant(path.read_text(encoding="utf-8"), counter), encoding="utf-8")
-    check = subprocess.run([sys.executable, "-m", "generator", "validate", "--now", "2026-11-18T00:00:00Z"], cwd=root, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, check=False)
+    check = subprocess.run([sys.executable, "-m", "statusbook", "validate", "--now", "2026-11-18T00:00:00Z"], cwd=root, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout
     return _build(root), counter[0]
 

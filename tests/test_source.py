@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from generator.problems import Level, Mark
-from generator.source import MAX_FILE_BYTES, MarkedDict, MarkedList, parse_yaml, read_yaml
+from statusbook.core.problems import Level, Mark
+from statusbook.core.yaml_source import MAX_FILE_BYTES, MarkedDict, MarkedList, parse_yaml, read_yaml
 
 
 def problems(data: bytes | str) -> list[tuple[int, int, str]]:

@@ -7,10 +7,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from generator import status
-from generator.model import Incident, Update, Window
-from generator.schema import parse_handbook
+from statusbook.core.handbook import parse_handbook
+from statusbook.core.model import Incident, Update, Window
+from statusbook.view import status
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,13 +15,12 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from generator import urls
-from generator.build import BuildContext
-from generator.config import load_config
-from generator.load import validate_repository
-from generator.markdown_render import is_plain, render_markdown, render_markdown_slowly
-from generator.status_site import BADGE_COLOURS, render_status_site
+from statusbook.commands.build import BuildContext
+from statusbook.commands.validate import validate_repository
+from statusbook.config import load_config
+from statusbook.core import urls
+from statusbook.render.markdown import is_plain, render_markdown, render_markdown_slowly
+from statusbook.render.status_pages import BADGE_COLOURS, render_status_site
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "status"

@@ -1,0 +1,1 @@
+"""Validation: the rules one incident file must follow, rules across files, the append-only record, reporters."""

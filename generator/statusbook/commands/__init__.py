@@ -1,0 +1,1 @@
+"""The commands: the only layer that combines checking, viewing, rendering and I/O."""

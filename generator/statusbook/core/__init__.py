@@ -1,0 +1,1 @@
+"""The domain, pure: incidents, the handbook schema, located YAML, shapes, problems, URLs. No I/O."""

@@ -1,0 +1,193 @@
+"""Handbook versions: release tags, their order, which one governs an incident, and mike's files.
+
+Pure functions over :class:`Release` values; reading tags from git is
+:mod:`statusbook.io.releases`' job. The version selector of mkdocs-material reads
+``versions.json`` in the format mike writes, so that format is reproduced here
+exactly (a JSON list, newest first, ``indent=2``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from statusbook.core.handbook import Handbook
+from statusbook.core.model import Incident, TimestampError, parse_timestamp
+from statusbook.core.yaml_source import read_yaml
+from statusbook.render.csp import add_policy
+
+DEV = "dev"
+LATEST = "latest"
+RESERVED = frozenset({DEV, LATEST, "versions.json", "index.html"})
+_PART_RE = re.compile(r"\d+|[A-Za-z]+")
+# A version names a folder of the site: one safe path segment.
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """A git tag that publishes a handbook version, and when its commit was made."""
+
+    name: str
+    commit: str
+    at: datetime
+
+
+def is_version_name(name: str) -> bool:
+    """Tell whether a tag can name a handbook folder (no slashes, not ``dev`` or ``latest``)."""
+    return bool(_NAME_RE.match(name)) and name not in RESERVED and ".." not in name
+
+
+def version_key(name: str) -> tuple[tuple[int, int, str], ...]:
+    """Order versions as people do: v1.10 after v1.9, and v1.0rc1 before v1.0.
+
+    Numbers compare as numbers; a word (rc, beta) sorts below the end of the
+    version, so a pre-release comes before its release.
+    """
+    parts = [(2, int(p), "") if p.isdigit() else (0, 0, p.lower()) for p in _PART_RE.findall(name)]
+    return (*parts, (1, 0, ""))
+
+
+def newest_first(releases: Iterable[Release]) -> tuple[Release, ...]:
+    """Sort releases by version, newest first (ties broken by name, for a stable order)."""
+    by_name = sorted(releases, key=lambda r: r.name)
+    return tuple(sorted(by_name, key=lambda r: version_key(r.name), reverse=True))
+
+
+def governing_version_at(pin: str | None, started_at: datetime | None, releases: Sequence[Release]) -> str:
+    """Return the pinned version, else the newest release made at or before the start, else ``dev``.
+
+    ``releases`` must be newest first. Without a start time the newest release
+    governs, as it would for an incident opened now.
+    """
+    if pin:
+        return pin
+    for release in releases:
+        if started_at is None or release.at <= started_at:
+            return release.name
+    return DEV
+
+
+def governing_version(incident: Incident, releases: Sequence[Release]) -> str:
+    """Return the handbook version that governs an incident (see :func:`governing_version_at`)."""
+    return governing_version_at(incident.handbook, incident.started_at, releases)
+
+
+def scan_governing_fields(data: bytes, path: str) -> tuple[str | None, datetime | None]:
+    """Read just what picks an incident file's handbook version: its ``handbook`` pin and when it started.
+
+    This runs before the file is checked (which needs the version's schema), so
+    it tolerates anything; the check itself reports what is wrong.
+    """
+    value = read_yaml(data, path).value
+    if not isinstance(value, dict):
+        return None, None
+    pin = value.get("handbook") if isinstance(value.get("handbook"), str) else None
+    candidates = []
+    scheduled = value.get("scheduled")
+    if isinstance(scheduled, dict):
+        candidates.append(scheduled.get("start"))
+    updates = value.get("updates")
+    if isinstance(updates, list) and updates and isinstance(updates[0], dict):
+        candidates.append(updates[0].get("at"))
+    for text in candidates:
+        if isinstance(text, str):
+            try:
+                return pin, parse_timestamp(text)
+            except TimestampError:
+                continue
+    return pin, None
+
+
+@dataclass(frozen=True)
+class GoverningHandbooks:
+    """The working tree's handbook and every release's, so each incident is checked against its own version.
+
+    ``digest`` stands for all of them in per-file cache keys; while every
+    release has the same schema as the working tree it is simply the working
+    tree's digest, and no file needs to be scanned for its version.
+    """
+
+    current: Handbook
+    releases: tuple[Release, ...] = ()
+    by_version: Mapping[str, Handbook] = field(default_factory=dict)
+    digest: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.uniform:
+            digest = self.current.digest
+        else:
+            parts = [self.current.digest] + [f"{r.name}@{r.at.isoformat()}={self.by_version[r.name].digest if r.name in self.by_version else ''}" for r in self.releases]
+            digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+        object.__setattr__(self, "digest", digest)
+
+    @property
+    def uniform(self) -> bool:
+        return all(h.digest == self.current.digest for h in self.by_version.values())
+
+    @property
+    def version_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.releases)
+
+    def handbook_for(self, version: str) -> Handbook:
+        """The handbook of a version; the working tree's for ``dev`` or a version that cannot be read."""
+        return self.by_version.get(version, self.current)
+
+    def for_file(self, data: bytes, path: str) -> Handbook:
+        """The handbook an incident file is checked against."""
+        if self.uniform:
+            return self.current
+        pin, started_at = scan_governing_fields(data, path)
+        return self.handbook_for(governing_version_at(pin, started_at, self.releases))
+
+
+def versions_json(releases: Sequence[Release], *, dev: bool = True) -> str:
+    """Write mike's ``versions.json``: development version first, then releases newest first, ``latest`` on the newest."""
+    entries = []
+    if dev:
+        entries.append({"version": DEV, "title": DEV, "aliases": []})
+    for index, release in enumerate(releases):
+        entries.append({"version": release.name, "title": release.name, "aliases": [LATEST] if index == 0 else []})
+    return json.dumps(entries, indent=2) + "\n"
+
+
+def default_version(releases: Sequence[Release]) -> str:
+    """The folder ``handbook/index.html`` sends readers to: ``latest`` once there is a release."""
+    return LATEST if releases else DEV
+
+
+def redirect_page(target: str) -> str:
+    """A page that sends the reader on to ``target`` (relative), keeping the query and fragment."""
+    href = html.escape(target, quote=True)
+    script = json.dumps(target).replace("<", "\\u003c")
+    return add_policy(
+        "<!doctype html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        "<title>Redirecting</title>\n"
+        f'<noscript><meta http-equiv="refresh" content="0; url={href}"></noscript>\n'
+        f"<script>window.location.replace({script} + window.location.search + window.location.hash);</script>\n"
+        "</head>\n"
+        f'<body><p>This page has moved to <a href="{href}">{href}</a>.</p></body>\n'
+        "</html>\n"
+    )
+
+
+def alias_redirects(version: str, html_paths: Iterable[str], alias: str = LATEST) -> dict[str, str]:
+    """Redirect pages for an alias folder: one per page of ``version``, each pointing at the same page there.
+
+    Paths are relative to the handbook folder, like ``v1.1/severity/index.html``
+    in and ``latest/severity/index.html`` out.
+    """
+    pages = {}
+    for path in html_paths:
+        depth = path.count("/")
+        page = path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path
+        pages[f"{alias}/{path}"] = redirect_page("../" * (depth + 1) + f"{version}/{page}")
+    return pages

@@ -1,0 +1,1 @@
+"""The status view model, pure: banner, incident lifecycle, uptime, what each page lists."""
