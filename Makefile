@@ -1,19 +1,27 @@
 # Two entry points, both self-installing: `make site` builds site/, `make test` runs every test.
+# `make site` installs only what building needs; `make test` adds the test tools.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+SITE_STAMP := $(VENV)/.site-stamp
+TEST_STAMP := $(VENV)/.test-stamp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: site test lint browser-deps bench clean
+.PHONY: site test fast explore lint browser-deps bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-site: $(STAMP)
+$(SITE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[site]'
+	touch $(SITE_STAMP)
+
+$(TEST_STAMP): pyproject.toml $(SITE_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
+site: $(SITE_STAMP)
 	$(BIN)/statusbook build
 
 # Browser tests drive Debian's Chromium; install it when it is missing (root, or sudo).
@@ -24,14 +32,22 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks
 
-test: $(STAMP) browser-deps lint
+test: $(TEST_STAMP) browser-deps lint
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+# The fast lane: pure unit tests, under 30 s.
+fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest tests/unit
+
+# Property tests searching longer and at random (CI runs them derandomized).
+explore: $(TEST_STAMP)
+	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest tests/unit tests/functional -p no:cacheprovider
+
+bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) site .statusbook-cache
+	rm -rf $(VENV) site

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import sys
 import tempfile
 import threading
 from collections import Counter
@@ -22,12 +21,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from statusbook.commands.build import BuildContext, build_time
-from statusbook.commands.validate import validate_repository
-from statusbook.config import load_config
-from statusbook.render.status_pages import render_status_site
+from statusbook.commands.build import build_time, status_outputs, status_view, validated
+from statusbook.io.config_file import load_config
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -54,9 +49,8 @@ def main() -> None:
     root = args.root.resolve()
     config = load_config(root)
     now = build_time(root)
-    validation = validate_repository(config, now=now)
-    assert validation.handbook is not None
-    files = render_status_site(BuildContext(config=config, handbook=validation.handbook, incidents=validation.incidents, now=now, handbook_versions=validation.handbook_versions))
+    validation = validated(config, now)
+    files = {output.path: output.render() for output in status_outputs(status_view(config, validation, now))}
     with tempfile.TemporaryDirectory() as folder:
         for path, data in files.items():
             (Path(folder) / path).parent.mkdir(parents=True, exist_ok=True)

@@ -1,18 +1,40 @@
-"""Shared fixtures: temporary repositories built from the real handbook schema, and a real browser."""
+"""Fixtures: throwaway repositories, a real browser, a versioned handbook; markers by folder; Hypothesis profiles.
+
+Tests under ``unit/`` are fast and pure (the fast lane: ``pytest tests/unit``);
+``functional/`` builds real repositories and runs the command line;
+``browser/`` drives Debian's Chromium. Each is marked by its folder, so
+``-m "not browser"`` and the like work without a decorator on every test.
+
+Hypothesis runs derandomized by default (the same examples on every run, so
+CI is reproducible); ``HYPOTHESIS_PROFILE=explore`` searches longer and at
+random (``make explore``).
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
-import subprocess
 import sys
-import textwrap
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from support.repos import Project, schema_project, site_project
+
+# Nothing a test does may touch the user's own cache; each test also gets a folder of its own (below).
+os.environ["STATUSBOOK_CACHE_DIR"] = tempfile.mkdtemp(prefix="statusbook-test-cache-")
+atexit.register(shutil.rmtree, os.environ["STATUSBOOK_CACHE_DIR"], ignore_errors=True)
+
+settings.register_profile("ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+settings.register_profile("explore", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 CHROMIUM = os.environ.get("STATUSBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -25,57 +47,34 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+_FOLDER_MARKS = {"unit": "unit", "functional": "functional", "browser": "browser"}
 
 
-def git(cwd: Path, *args: str) -> str:
-    """Run git in a test repository with a fixed identity and clock."""
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.com",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.com",
-        "GIT_AUTHOR_DATE": os.environ.get("TEST_GIT_DATE", "2026-06-01T12:00:00Z"),
-        "GIT_COMMITTER_DATE": os.environ.get("TEST_GIT_DATE", "2026-06-01T12:00:00Z"),
-    }
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = Path(str(item.fspath)).parent.name
+        if folder in _FOLDER_MARKS:
+            item.add_marker(_FOLDER_MARKS[folder])
 
 
-class Project:
-    """A throwaway statusbook repository: the real handbook schema plus whatever incidents a test writes."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def write(self, rel: str, text: str) -> Path:
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-        return path
-
-    def write_bytes(self, rel: str, data: bytes) -> Path:
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        return path
-
-    def git_init(self) -> None:
-        git(self.root, "init", "-q", "-b", "main")
-        git(self.root, "add", "-A")
-        git(self.root, "commit", "-q", "-m", "initial")
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own statusbook cache folder, so no test sees another's cache (or the user's)."""
+    monkeypatch.setenv("STATUSBOOK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    """A repository with the real handbook schema and mkdocs.yml but no incidents."""
-    root = tmp_path / "repo"
-    (root / "handbook").mkdir(parents=True)
-    for name in ("schema.yml", "components.yml"):
-        shutil.copy(REPO / "handbook" / name, root / "handbook" / name)
-    if (REPO / "mkdocs.yml").exists():
-        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "incidents").mkdir()
-    return Project(root)
+    """A repository with the real handbook schema and mkdocs.yml but no incidents (not committed)."""
+    return schema_project(tmp_path / "repo")
+
+
+@pytest.fixture
+def site_repo(tmp_path: Path) -> Project:
+    """A committed repository that builds a whole site (handbook pages, theme, mkdocs.yml), no incidents."""
+    project = site_project(tmp_path / "repo")
+    project.git_init()
+    return project
 
 
 @pytest.fixture(scope="session")
@@ -93,34 +92,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def versioned_handbook(tmp_path_factory: pytest.TempPathFactory) -> object:
-    """A git repository with handbook releases v1.0 and v1.1, built four times (see tests/handbook_repo.py)."""
-    from handbook_repo import build_versioned_handbook
+    """A git repository with handbook releases v1.0 and v1.1, built four times (see support/handbook_repo.py)."""
+    from support.handbook_repo import build_versioned_handbook
 
     return build_versioned_handbook(tmp_path_factory.mktemp("versioned-handbook"))
-
-
-@pytest.fixture(scope="session")
-def site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A committed repository that builds a whole site (real handbook pages, theme, mkdocs.yml), built once to warm its cache."""
-    root = tmp_path_factory.mktemp("site-template") / "repo"
-    root.mkdir()
-    shutil.copytree(REPO / "handbook", root / "handbook")
-    shutil.copytree(REPO / "theme", root / "theme")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "incidents").mkdir()
-    (root / "incidents" / ".gitkeep").write_text("")
-    (root / ".gitignore").write_text("/site/\n/.site-*/\n/.statusbook-cache/\n", encoding="utf-8")
-    Project(root).git_init()
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    result = subprocess.run([sys.executable, "-m", "statusbook", "build", "--quiet"], cwd=root, env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, f"the template repository does not build:\n{result.stderr}"
-    shutil.rmtree(root / "site")
-    return root
-
-
-@pytest.fixture
-def site_project(site_template: Path, tmp_path: Path) -> Project:
-    """A fresh copy of ``site_template``: a committed repository on main, no incidents, handbook cache warm."""
-    root = tmp_path / "repo"
-    shutil.copytree(site_template, root, symlinks=True)
-    return Project(root)

@@ -1,3 +1,3 @@
 """statusbook: an incident handbook and a public status page from one git repository."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -108,6 +108,8 @@ FILES: dict[str, bytes | str] = {
     "maintenance-incident-status.yml": "title: Database upgrade\nkind: maintenance\ncomponents: [api]\nscheduled:\n  start: 2026-03-02T01:00:00Z\n  end: 2026-03-02T02:00:00Z\nupdates:\n  - at: 2026-03-01T10:00:00Z\n    status: investigating\n    message: Planned.\n",
     "major-without-manager.yml": sub("severity: SEV3", "severity: SEV1"),
     "javascript-postmortem.yml": BASE + "postmortem: javascript:alert(1)\n",
+    # brackets that urllib.parse.urlsplit rejects with ValueError ("Invalid IPv6 URL"): reported, never raised
+    "url-unclosed-bracket.yml": BASE + "postmortem: http://[::1/postmortem\ninternal:\n  call: https://meet.example.com]/inc\n",
 }
 
 def main() -> None:

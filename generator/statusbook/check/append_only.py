@@ -20,14 +20,15 @@ Everything here is pure: it takes file contents, never reads git or disk
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime
 
 from statusbook.check.incident import incident_id
 from statusbook.core.handbook import Handbook
-from statusbook.core.model import INCIDENT, KINDS, TimestampError, parse_timestamp
+from statusbook.core.ids import Kind
 from statusbook.core.problems import Level, Mark, Problem
+from statusbook.core.timestamps import TimestampError, parse_timestamp
 from statusbook.core.yaml_source import MarkedDict, MarkedList, read_yaml
 
 # A new file counts as a renamed published one when this share of its updates matches.
@@ -69,7 +70,7 @@ def read_record(data: bytes, path: str) -> Record | None:
     root = parsed.value
     if not isinstance(root, MarkedDict):
         return None
-    kind = root.get("kind") if root.get("kind") in KINDS else INCIDENT
+    kind = Kind(root["kind"]) if root.get("kind") in tuple(Kind) else Kind.INCIDENT
     items = root.get("updates")
     if not isinstance(items, MarkedList):
         return Record(kind, (), root.key_mark("updates") if "updates" in root else root.mark)
@@ -200,16 +201,22 @@ def _similarity(old: Record | None, new: Record | None, old_data: bytes, new_dat
     return difflib.SequenceMatcher(None, old_data, new_data, autojunk=False).ratio()
 
 
-def check_history(base: Mapping[str, bytes], current: Mapping[str, bytes], handbook: Handbook, ref: str) -> list[Problem]:
+def check_history(
+    base: Mapping[str, bytes], current: Mapping[str, bytes], handbook: Handbook, ref: str, *, base_ids: Set[str] | None = None, current_ids: Set[str] | None = None
+) -> list[Problem]:
     """Report every way the current incident files rewrite what ``ref`` published.
 
     ``base`` and ``current`` map repository-relative paths to file contents.
+    They may hold only the files that can differ when ``base_ids`` and
+    ``current_ids`` name every incident on each side: a published id that
+    still exists but whose file is not in ``current`` is unchanged.
     """
     problems: list[Problem] = []
     current_by_id: dict[str, str] = {}
     for path in sorted(current):
         current_by_id.setdefault(incident_id(path), path)
-    base_ids = {incident_id(p) for p in base}
+    base_ids = {incident_id(p) for p in base} if base_ids is None else base_ids
+    still_there = set(current_by_id) if current_ids is None else current_ids
     unclaimed = {i: p for i, p in current_by_id.items() if i not in base_ids}
     records: dict[str, Record | None] = {}
 
@@ -224,6 +231,8 @@ def check_history(base: Mapping[str, bytes], current: Mapping[str, bytes], handb
         if old is None:
             continue  # never a readable incident, so never published
         new_path = current_by_id.get(incident_id(old_path))
+        if new_path is None and incident_id(old_path) in still_there:
+            continue  # not changed since it was published
         if new_path is None:
             scored = sorted(((_similarity(old, record(current, p, "current"), base[old_path], current[p]), p) for p in unclaimed.values()), key=lambda s: (-s[0], s[1]))
             if scored and scored[0][0] >= RENAME_SIMILARITY:

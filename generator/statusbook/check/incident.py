@@ -13,197 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from statusbook.check.incident_format import CORRECTION_SHAPE, INCIDENT_SHAPE, INTERNAL_SHAPE, TIMELINE_SHAPE, UPDATE_SHAPE, WINDOW_SHAPE
 from statusbook.core.handbook import Handbook
-from statusbook.core.model import (
-    INCIDENT,
-    KINDS,
-    MAINTENANCE,
-    OPERATIONAL,
-    Correction,
-    Incident,
-    Internal,
-    TimelineEntry,
-    TimestampError,
-    Update,
-    Window,
-    parse_timestamp,
-)
-from statusbook.core.problems import Level, Mark, Problem, Reporter, expected
-from statusbook.core.shape import LIST, MAPPING, TEXT, TEXT_LIST, TEXT_MAPPING, TIMESTAMP, Field, Shape, check_shape, describe, get
+from statusbook.core.ids import MAINTENANCE_WORKING, ComponentStatusId, Kind
+from statusbook.core.model import Correction, Incident, Internal, TimelineEntry, Update, Window
+from statusbook.core.problems import Mark, Problem, Reporter, expected
+from statusbook.core.shape import TEXT, check_shape, describe, get
+from statusbook.core.timestamps import TimestampError, parse_timestamp
 from statusbook.core.yaml_source import MarkedDict, MarkedList, read_yaml
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_ID_LENGTH = 100
 _SPACE_RE = re.compile(r"\s")  # the same characters as str.isspace
 INCIDENT_SUFFIXES = (".yml", ".yaml")
-
-
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
-    """What a rule checks, shown in the handbook's reference page."""
-
-    id: str
-    level: str
-    summary: str
-    fails: str = ""
-    passes: str = ""
-
-
-# The catalogue of every rule id any check can report, in reference-page order.
-RULES: tuple[RuleDoc, ...] = (
-    RuleDoc("file-empty", "error", "The file is empty, holds only comments, or holds no YAML document."),
-    RuleDoc("file-binary", "error", "The file contains a NUL byte, so it is not text."),
-    RuleDoc("file-too-large", "error", "The file is larger than 1 MiB."),
-    RuleDoc("file-encoding", "error", "The file is not UTF-8 (for example UTF-16, or Latin-1 bytes)."),
-    RuleDoc("file-bom", "warning", "The file starts with a UTF-8 byte order mark."),
-    RuleDoc("file-not-mapping", "error", "The document is a list or a single value instead of a mapping of keys.", "- title: Outage", "title: Outage"),
-    RuleDoc("file-unreadable", "error", "The file cannot be read (a broken link, or no permission)."),
-    RuleDoc("file-name", "error", "The file name is not `<id>.yml` or `<id>.yaml`."),
-    RuleDoc("yaml-syntax", "error", "The YAML cannot be parsed.", "title: [unclosed", "title: Closed"),
-    RuleDoc("yaml-documents", "error", "The file holds more than one YAML document (`---`)."),
-    RuleDoc("yaml-duplicate-key", "error", "A key appears twice in one mapping; YAML would silently keep the last.", "title: A\ntitle: B", "title: A"),
-    RuleDoc("yaml-anchor", "error", "An anchor (`&name`) is used; anchors and aliases are how YAML bombs work.", "a: &x [1]", "a: [1]"),
-    RuleDoc("yaml-alias", "error", "An alias (`*name`) is used.", "b: *x", "b: [1]"),
-    RuleDoc("yaml-tag", "error", "An explicit or custom tag (`!!python/object`, `!foo`, `!!str`) is used.", "title: !!str 12", "title: '12'"),
-    RuleDoc("yaml-merge", "error", "A merge key (`<<`) is used."),
-    RuleDoc("yaml-key", "error", "A key is a list or a mapping instead of text."),
-    RuleDoc("yaml-nesting", "error", "Values are nested deeper than 32 levels."),
-    RuleDoc("yaml-scalar-size", "error", "A single value is longer than 65,536 characters."),
-    RuleDoc("yaml-truthy", "warning", "A plain `yes`, `no`, `on` or `off`, which YAML 1.1 tools read as a boolean.", "title: no", "title: 'no'"),
-    RuleDoc("text-control-character", "error", "A value contains a control character."),
-    RuleDoc("key-unknown", "error", "A key is not part of the format; the message suggests the closest known key.", "titel: Outage", "title: Outage"),
-    RuleDoc("key-missing", "error", "A required key is missing."),
-    RuleDoc("value-empty", "error", "A required key is present but empty."),
-    RuleDoc("type-mismatch", "error", "A value has the wrong type, for example a list where text belongs.", "title: [a, b]", "title: a and b"),
-    RuleDoc("id-invalid", "error", "The id (the file name without `.yml`) is not a safe slug: lower-case letters, digits and single hyphens, at most 100 characters.", "2026-03-01 API.yml", "2026-03-01-api.yml"),
-    RuleDoc("id-duplicate", "error", "Two files have the same id (for example `x.yml` and `x.yaml`, or the same name in two year folders)."),
-    RuleDoc("kind-unknown", "error", "`kind` is neither `incident` nor `maintenance`."),
-    RuleDoc("severity-unknown", "error", "`severity` is not a severity of the handbook.", "severity: SEV5", "severity: SEV2"),
-    RuleDoc("severity-missing", "error", "An incident has no `severity` (maintenance may omit it)."),
-    RuleDoc("type-unknown", "error", "`type` is not an incident type of the handbook."),
-    RuleDoc("component-unknown", "error", "A component id is not defined in `handbook/components.yml`.", "components: [apii]", "components: [api]"),
-    RuleDoc("component-duplicate", "error", "A component is listed twice in `components`."),
-    RuleDoc("component-not-affected", "error", "An update sets the status of a component the incident does not list in `components`."),
-    RuleDoc("component-status-unknown", "error", "A component status is not one of the handbook's component statuses.", "api: down", "api: major_outage"),
-    RuleDoc("status-unknown", "error", "An update's `status` is not a public status for this kind (incident or maintenance).", "status: fixed", "status: resolved"),
-    RuleDoc("timestamp-invalid", "error", "A timestamp cannot be read or names an impossible moment (February 30th, 25:00).", "at: 2026-02-30T10:00:00Z", "at: 2026-02-28T10:00:00Z"),
-    RuleDoc("timestamp-naive", "error", "A timestamp has no UTC offset, so its moment depends on the reader's zone.", "at: 2026-03-01 10:00", "at: 2026-03-01T10:00:00+01:00"),
-    RuleDoc("updates-empty", "error", "An incident has no public update; the first one says it started."),
-    RuleDoc("update-order", "error", "Updates are not in chronological order (oldest first)."),
-    RuleDoc(
-        "update-after-final",
-        "error",
-        "A final update (`resolved` or `completed`) follows another final one. To reopen a closed incident, append a non-final update; published updates are never edited.",
-        "- status: resolved\n- status: resolved",
-        "- status: resolved\n- status: investigating",
-    ),
-    RuleDoc("final-components-down", "error", "The final update leaves a component in a status other than operational."),
-    RuleDoc("maintenance-window", "error", "A maintenance window ends before (or when) it starts.", "scheduled: {start: 2026-03-02T02:00Z, end: 2026-03-02T01:00Z}", "scheduled: {start: 2026-03-02T01:00Z, end: 2026-03-02T02:00Z}"),
-    RuleDoc("maintenance-window-missing", "error", "A maintenance has no `scheduled` window."),
-    RuleDoc("window-on-incident", "error", "An incident has a `scheduled` window, which only maintenance has."),
-    RuleDoc("url-invalid", "error", "A link (`postmortem`, `internal.call`) is not an absolute http(s) URL."),
-    RuleDoc("correction-before-update", "error", "A correction is dated before the update it corrects."),
-    RuleDoc("role-unknown", "error", "`internal.roles` names a role the handbook does not define."),
-    RuleDoc("phase-unknown", "error", "An internal timeline entry names a phase that does not apply to this incident's type."),
-    RuleDoc("question-unknown", "error", "`internal.assessment` answers a question the handbook does not ask."),
-    RuleDoc("incident-manager-missing", "error", "A major incident (by its severity) has no person in a role the handbook requires for major incidents."),
-    RuleDoc("postmortem-missing", "warning", "A resolved incident whose severity requires a postmortem has no `postmortem` link; an error once the grace period after resolution has passed."),
-    RuleDoc("stale-open", "warning", "An unresolved incident has had no public update for longer than its severity's update cadence allows (at least a day)."),
-    RuleDoc("handbook-version-unknown", "error", "`handbook` pins a version that is not a tag of this repository."),
-    # Reported by `statusbook validate --base REF` (generator/history.py): the public record is append-only.
-    RuleDoc(
-        "history-update-edited",
-        "error",
-        "A published update's time or status was changed, or its message was changed without a new `correction: {at, reason}` note. The time is never editable: it names the update's anchor and feed entry.",
-        "- at: 2026-03-01T10:00:00Z\n  message: Fixed typo",
-        "- at: 2026-03-01T10:00:00Z\n  message: Fixed typo\n  correction: {at: 2026-03-01T11:00:00Z, reason: Named the wrong region}",
-    ),
-    RuleDoc("history-update-removed", "error", "A published update was removed; put it back (add a correction note to it if it was wrong)."),
-    RuleDoc("history-update-inserted", "error", "A new update was inserted before an already published one; new updates go after every published update."),
-    RuleDoc("history-correction-removed", "error", "The correction note of a published update was removed; corrections stay visible."),
-    RuleDoc("history-incident-deleted", "error", "A published incident file was deleted; its page and feed entries must live on."),
-    RuleDoc("history-incident-renamed", "error", "A published incident file was renamed to a new id, which would change its URL and feed ids; moving it to another folder under the same file name is fine."),
-    RuleDoc(
-        "history-reopened-by-edit",
-        "error",
-        "A published final update (`resolved`, `completed`) was edited or removed to reopen the incident; reopen it by appending a non-final update instead.",
-        "- status: investigating  # was: resolved",
-        "- status: resolved\n- status: investigating",
-    ),
-    RuleDoc("schema-*", "error", "Problems in the handbook's own schema files, reported with the same precision."),
-)
-RULE_IDS = frozenset(r.id for r in RULES)
-
-CORRECTION_SHAPE = Shape(
-    "a correction",
-    (
-        Field("at", TIMESTAMP, "when the update was corrected", required=True),
-        Field("reason", TEXT, "what was changed and why, shown on the status page", required=True),
-    ),
-    doc="Marks a published update as edited after the fact; the status page shows the note.",
-)
-UPDATE_SHAPE = Shape(
-    "an update",
-    (
-        Field("at", TIMESTAMP, "when the update was posted, with a UTC offset", required=True),
-        Field("status", TEXT, "public status from this moment on", required=True, allowed="incident or maintenance statuses"),
-        Field("message", TEXT, "what customers read, in Markdown", required=True),
-        Field(
-            "components",
-            TEXT_MAPPING,
-            "status of each affected component from this moment on; components not named keep their previous status, and the final update sets all of them to operational",
-            allowed="component statuses",
-        ),
-        Field("correction", MAPPING, "a visible note that this published update was edited", shape=CORRECTION_SHAPE),
-    ),
-    doc="One public update. Updates are listed oldest first.",
-)
-WINDOW_SHAPE = Shape(
-    "a maintenance window",
-    (
-        Field("start", TIMESTAMP, "when the work starts", required=True),
-        Field("end", TIMESTAMP, "when the work is planned to end", required=True),
-    ),
-    doc="The planned window of a maintenance.",
-)
-TIMELINE_SHAPE = Shape(
-    "a timeline entry",
-    (
-        Field("at", TIMESTAMP, "when it happened", required=True),
-        Field("phase", TEXT, "the response phase it belongs to", required=True, allowed="phases"),
-        Field("note", TEXT, "what happened", required=True),
-    ),
-    doc="An internal timeline entry.",
-)
-INTERNAL_SHAPE = Shape(
-    "the internal block",
-    (
-        Field("roles", TEXT_MAPPING, "who holds each response role", allowed="roles"),
-        Field("chat", TEXT, "the incident's chat room"),
-        Field("call", TEXT, "the video call link"),
-        Field("assessment", TEXT_MAPPING, "answers to the assessment questions", allowed="assessment questions"),
-        Field("impact", TEXT, "internal notes on impact"),
-        Field("timeline", LIST, "internal timeline, each entry tagged with a phase", shape=TIMELINE_SHAPE),
-    ),
-    doc="Never published: only responders read this block.",
-)
-INCIDENT_SHAPE = Shape(
-    "an incident file",
-    (
-        Field("title", TEXT, "short public title", required=True),
-        Field("kind", TEXT, "incident (default) or maintenance", allowed="incident, maintenance"),
-        Field("severity", TEXT, "severity level; required for incidents", allowed="severities"),
-        Field("type", TEXT, "incident type (default: default)", allowed="incident types"),
-        Field("components", TEXT_LIST, "ids of the affected components", required=True, allowed="components"),
-        Field("handbook", TEXT, "handbook version that governs this incident (default: newest release tagged before it started)"),
-        Field("postmortem", TEXT, "link to the public postmortem"),
-        Field("scheduled", MAPPING, "maintenance window; maintenance only", shape=WINDOW_SHAPE),
-        Field("updates", LIST, "public updates, oldest first", required=True, shape=UPDATE_SHAPE),
-        Field("internal", MAPPING, "internal fields, never published", shape=INTERNAL_SHAPE),
-    ),
-    doc="One file per incident or maintenance, under incidents/ (a year folder is fine). Its id is the file name without .yml.",
-)
-SHAPES = (INCIDENT_SHAPE, UPDATE_SHAPE, CORRECTION_SHAPE, WINDOW_SHAPE, INTERNAL_SHAPE, TIMELINE_SHAPE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,15 +99,16 @@ class _IncidentChecker:
                 self.marks[key] = root.value_mark(key)
         if isinstance(root.get("updates"), MarkedList) and root["updates"]:
             self.marks["last-update"] = root["updates"].item_mark(len(root["updates"]) - 1)
-        kind = get(root, "kind", TEXT, INCIDENT)
-        if kind not in KINDS:
-            report.error(root.value_mark("kind"), "kind-unknown", expected("a kind", kind, KINDS))
-            kind = INCIDENT
+        kind = get(root, "kind", TEXT, Kind.INCIDENT)
+        if kind not in tuple(Kind):
+            report.error(root.value_mark("kind"), "kind-unknown", expected("a kind", kind, tuple(Kind)))
+            kind = Kind.INCIDENT
+        kind = Kind(kind)
         severity = get(root, "severity", TEXT)
         if severity is not None and severity not in handbook.severity_by_id:
             report.error(root.value_mark("severity"), "severity-unknown", expected("a severity of the handbook", severity, handbook.severity_by_id))
             severity = None
-        elif severity is None and kind == INCIDENT and "severity" not in root:
+        elif severity is None and kind == Kind.INCIDENT and "severity" not in root:
             report.error(root.mark, "severity-missing", f"an incident needs a severity; expected one of {', '.join(handbook.severity_by_id)}")
         type_id = get(root, "type", TEXT, "default")
         if type_id not in handbook.type_by_id:
@@ -300,7 +123,7 @@ class _IncidentChecker:
             postmortem = None
         internal = self.internal(root, file_id, type_id, severity)
         title = get(root, "title", TEXT, "")
-        if not updates or not title.strip() or not components or (kind == MAINTENANCE and window is None):
+        if not updates or not title.strip() or not components or (kind == Kind.MAINTENANCE and window is None):
             return None, internal
         incident = Incident(
             id=file_id,
@@ -339,10 +162,10 @@ class _IncidentChecker:
     def window(self, root: MarkedDict, kind: str) -> Window | None:
         raw = root.get("scheduled")
         if raw is None:
-            if kind == MAINTENANCE:
+            if kind == Kind.MAINTENANCE:
                 self.report.error(root.mark, "maintenance-window-missing", "a maintenance needs a window: scheduled: {start: ..., end: ...}")
             return None
-        if kind == INCIDENT:
+        if kind == Kind.INCIDENT:
             self.report.error(root.key_mark("scheduled"), "window-on-incident", "only maintenance has a 'scheduled' window; set 'kind: maintenance' or remove it")
         mapping = check_shape(raw, WINDOW_SHAPE, self.report, where=root, key="scheduled")
         if mapping is None:
@@ -379,11 +202,11 @@ class _IncidentChecker:
             at = self.timestamp(mapping, "at")
             status = get(mapping, "status", TEXT)
             if status is not None and status not in statuses:
-                report.error(mapping.value_mark("status"), "status-unknown", expected(f"a public status of {'a' if kind == MAINTENANCE else 'an'} {kind}", status, [s.id for s in handbook.statuses(kind)]))
+                report.error(mapping.value_mark("status"), "status-unknown", expected(f"a public status of {'a' if kind == Kind.MAINTENANCE else 'an'} {kind}", status, [s.id for s in handbook.statuses(kind)]))
                 status = None
             message = get(mapping, "message", TEXT, "")
             # Reopening is appending a non-final update after the final one; published
-            # updates are never edited (see generator/history.py), so a closed incident can
+            # updates are never edited (see statusbook.check.append_only), so a closed incident can
             # only be closed again after it has been reopened.
             if final_seen_at is not None and status == final:
                 report.error(
@@ -410,13 +233,13 @@ class _IncidentChecker:
                         report.error(raw_components.value_mark(cid), "component-status-unknown", expected("a component status", cstatus if isinstance(cstatus, str) else repr(cstatus), component_statuses))
                         continue
                     state[cid] = cstatus
-            elif kind == MAINTENANCE and status in ("in_progress", "verifying"):
+            elif kind == Kind.MAINTENANCE and status in MAINTENANCE_WORKING:
                 for cid in components:
-                    state.setdefault(cid, "under_maintenance")
+                    state.setdefault(cid, ComponentStatusId.UNDER_MAINTENANCE)
             if status == final:
                 final_seen_at = items.item_mark(index)
                 named = raw_components if isinstance(raw_components, MarkedDict) else {}
-                down = [cid for cid in components if cid in named and state.get(cid) != OPERATIONAL]
+                down = [cid for cid in components if cid in named and state.get(cid) != ComponentStatusId.OPERATIONAL]
                 for cid in down:
                     report.error(
                         named.value_mark(cid),
@@ -424,7 +247,7 @@ class _IncidentChecker:
                         f"the final {final!r} update leaves {cid!r} {state[cid]}; set it to operational or use a non-final status",
                     )
                 for cid in components:
-                    state[cid] = OPERATIONAL
+                    state[cid] = ComponentStatusId.OPERATIONAL
             correction = None
             raw_correction = mapping.get("correction")
             if raw_correction is not None:
@@ -506,11 +329,11 @@ def check_incident_file(data: bytes, path: str, handbook: Handbook) -> CheckedFi
     """Read, parse and check one incident file; never raises for bad input."""
     file_id = incident_id(path)
     parsed = read_yaml(data, path)
-    if parsed.value is None and any(p.level is Level.ERROR for p in parsed.problems):
+    if parsed.value is None and any(p.is_error for p in parsed.problems):
         return CheckedFile(path, file_id, None, None, tuple(sorted(parsed.problems)))
     checker = _IncidentChecker(path, handbook)
     incident, internal = checker.check(parsed.value, file_id)
     problems = tuple(sorted(parsed.problems + tuple(checker.report.problems)))
-    if any(p.level is Level.ERROR for p in problems):
+    if any(p.is_error for p in problems):
         incident = None
     return CheckedFile(path, file_id, incident, internal, problems, tuple(sorted(checker.marks.items())))

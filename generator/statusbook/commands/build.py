@@ -1,77 +1,61 @@
-"""Build the whole site: validate, render every part, write once.
+"""``statusbook build``: validate, compute the status view once, render every part, write once.
 
-Each part of the site (status pages, feeds, API, handbook versions) is a
-function ``render(context) -> {path: bytes}`` named in :data:`PARTS`; a part
-with too many files to hold at once (the status pages) returns an iterable of
-``(path, bytes)`` pairs instead. Files go into a staging folder as they come;
-the output folder is swapped for it only when every part has rendered without
-error. Pages whose inputs are unchanged since the previous build are not
-rendered again (see :mod:`statusbook.io.render_cache`).
+The pipeline runs one way: files -> validation -> view -> outputs -> writer.
+Renderers return :class:`~statusbook.render.output.Output` values; this is
+the only place that decides whether an output is rendered or taken from the
+previous build (the render cache), and the only caller of the writer, which
+swaps the new site in only when every file is on disk.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
-import importlib
+import hashlib
 import os
-import subprocess
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
-from statusbook.commands.validate import CACHE_DIR, Validation, validate_repository
-from statusbook.config import SiteConfig
-from statusbook.core.handbook import Handbook
-from statusbook.core.model import Incident
+from statusbook.check.validation import Validation
+from statusbook.commands.validate import validate_repository
+from statusbook.core import urls
+from statusbook.core.config import CONFIG_FILE, SiteConfig
+from statusbook.core.versions import DEV, Release
 from statusbook.errors import ValidationFailed
+from statusbook.handbook.export import VersionFiles
+from statusbook.handbook.site import VersionPlan, build_versions, handbook_outputs, version_key
+from statusbook.io import git
+from statusbook.io.cache import code_digest, repository_cache
+from statusbook.io.files import read_tree
 from statusbook.io.render_cache import RenderCache
-from statusbook.io.writer import BuiltSite, Reused, SiteFiles, SiteWriter, state_folder
+from statusbook.io.writer import SiteWriter, recover_site
+from statusbook.render.api import api_files
+from statusbook.render.feeds import feed_files
+from statusbook.render.ical import calendar_files
+from statusbook.render.json_schema import schema_files
+from statusbook.render.output import Output
+from statusbook.render.status_pages import status_pages
+from statusbook.view.status_view import StatusView, build_status_view
 
-T = TypeVar("T")
-
-# (name, "module:function") of every part of the site, in build order.
-PARTS: tuple[tuple[str, str], ...] = (
-    ("feeds", "statusbook.render.feeds:render_feeds"),
-    ("calendar", "statusbook.render.ical:render_calendars"),
-    ("api", "statusbook.render.api:render_api"),
-    ("incident schema", "statusbook.render.json_schema:render_schema"),
-    ("status page", "statusbook.render.status_pages:iter_status_site"),
-    ("handbook", "statusbook.handbook.site:render_handbook"),
+# The parts of the status side, in build order; the handbook comes last.
+STATUS_PARTS: tuple[tuple[str, Callable[[StatusView], Iterable[Output]]], ...] = (
+    ("feeds", feed_files),
+    ("calendar", calendar_files),
+    ("api", api_files),
+    ("incident schema", schema_files),
+    ("status page", status_pages),
 )
 
 
-@dataclass(frozen=True)
-class BuildContext:
-    """What every part of the site is rendered from; public data only."""
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build made: where, from what validation, and what it rendered, reused and wrote."""
 
-    config: SiteConfig
-    handbook: Handbook
-    incidents: tuple[Incident, ...]
-    now: datetime
-    progress: Callable[[str], None] = field(default=lambda message: None)
-    # Incident id -> handbook version that governs it, for links to urls.severity_definition(version, severity).
-    handbook_versions: Mapping[str, str] = field(default_factory=dict)
-    # Pages the site on disk already holds, by inputs key; None renders everything (serve, tests).
-    renders: RenderCache | None = None
-    # Incident id -> digest of what it was read from (its file's bytes and path, the governing handbook).
-    incident_digests: Mapping[str, str] = field(default_factory=dict)
-
-    # Values several parts derive from the same inputs (see derived()); filled as the build goes.
-    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
-
-    def page(self, path: str, key: bytes, render: Callable[[], bytes]) -> bytes | Reused:
-        """Render a page whose inputs ``key`` names, unless the previous build wrote it from the same inputs."""
-        return render() if self.renders is None else self.renders.page(path, key, render)
-
-    def derived(self, name: str, compute: Callable[[], T]) -> T:
-        """A value computed from this context once, however many parts ask for it (say, the incident index)."""
-        if name not in self.memo:
-            self.memo[name] = compute()
-        return self.memo[name]  # type: ignore[return-value]
+    target: Path
+    validation: Validation
+    paths: tuple[str, ...]
+    stats: dict[str, int]
 
 
 def build_time(root: Path) -> datetime:
@@ -79,102 +63,158 @@ def build_time(root: Path) -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC)
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=False).stdout.strip()
-    except OSError:
-        out = ""
-    if out.isdigit():
-        return datetime.fromtimestamp(int(out), tz=UTC)
-    return datetime(1970, 1, 1, tzinfo=UTC)
+    with git.open_repository(root) as project:
+        return git.commit_time(project) or datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _load_part(spec: str) -> Callable[[BuildContext], Mapping[str, bytes | str] | Iterable[tuple[str, bytes | str | Reused]]]:
-    module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)
+def validated(config: SiteConfig, now: datetime, *, strict: bool = False, use_cache: bool = True) -> Validation:
+    """Validate once; raise with the validation when it fails, so the caller reports it without validating again."""
+    validation = validate_repository(config, now=now, use_cache=use_cache)
+    if validation.has_errors(strict=strict):
+        raise ValidationFailed(validation)
+    return validation
 
 
-def part_files(files: Mapping[str, bytes | str] | Iterable[tuple[str, bytes | str | Reused]]) -> Iterator[tuple[str, bytes | str | Reused]]:
-    """A part's files as (path, data) pairs, whether it returned a mapping or streams them."""
-    if isinstance(files, Mapping):
-        for path in sorted(files):
-            yield path, files[path]
-    else:
-        yield from files
+def status_view(config: SiteConfig, validation: Validation, now: datetime) -> StatusView:
+    assert validation.handbook is not None
+    return build_status_view(config, validation.handbook, validation.incidents, now, handbook_versions=validation.handbook_versions, fingerprints=validation.fingerprints)
 
 
-def render_site(context: BuildContext) -> SiteFiles:
-    """Render every part into one set of files in memory; raises before anything is written."""
-    files = SiteFiles()
-    for name, spec in PARTS:
-        context.progress(f"rendering {name}")
-        for path, data in part_files(_load_part(spec)(context)):
-            assert not isinstance(data, Reused), "only a build with a render cache reuses pages"
-            files.add(path, data)
-    return files
+def status_outputs(view: StatusView, progress: Callable[[str], None] = lambda message: None) -> Iterator[Output]:
+    for name, part in STATUS_PARTS:
+        progress(f"rendering {name}")
+        yield from part(view)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[Callable[[], None]]:
-    """Pause the cyclic garbage collector; the caller resumes it, sparing what exists then, by calling the result.
-
-    Validation builds hundreds of thousands of values that hold no cycles and
-    live for the whole build. Collections while they pile up, and every full
-    collection that rendering's short-lived objects trigger later, would
-    rescan them all; frozen, they are never scanned.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-
-    def resume() -> None:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-    try:
-        yield resume
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
+# --- the handbook's versions -------------------------------------------------------------------------
 
 
-def build(config: SiteConfig, *, out_dir: Path | None = None, now: datetime | None = None, strict: bool = False,
-          progress: Callable[[str], None] = lambda message: None, use_cache: bool = True,
-          parts: Iterable[tuple[str, str]] = PARTS) -> tuple[Validation, BuiltSite]:
+def input_paths(config: SiteConfig) -> tuple[str, ...]:
+    """The project paths a handbook version is built from."""
+    return (config.handbook_dir, CONFIG_FILE, config.theme_dir)
+
+
+def _dates(project: git.Project | None, rev: str | None, config: SiteConfig) -> dict[str, str]:
+    return {page: when.astimezone(config.zone).date().isoformat() for page, when in git.last_changed(project, rev, config.handbook_dir).items()}
+
+
+def _working_files(config: SiteConfig) -> dict[str, bytes]:
+    """The inputs as they are in the working tree, hidden files and links left out (as an export from git would)."""
+    files = {}
+    for rel in input_paths(config):
+        path = config.root / rel
+        if path.is_file() and not path.is_symlink():
+            files[rel] = path.read_bytes()
+        elif path.is_dir() and not path.is_symlink():
+            files.update({f"{rel}/{name}": data for name, data in read_tree(path).items() if not any(part.startswith(".") for part in name.split("/"))})
+    return dict(sorted(files.items()))
+
+
+def version_plans(config: SiteConfig, project: git.Project | None, releases: tuple[Release, ...], now: datetime, engine: str) -> list[VersionPlan]:
+    """What to build for each release and for the working tree (``dev``), keyed by everything the output depends on."""
+    plans = []
+    for release in releases:
+        assert project is not None
+        updated = _dates(project, release.name, config)
+        date = release.at.astimezone(config.zone).date().isoformat()
+        site_url = urls.absolute(config.site_url, urls.handbook_version(release.name))
+        key = version_key(release.name, site_url, git.tree_ids(project, release.name, input_paths(config)), updated, date, bool(releases), engine, code_digest())
+
+        def load(release: Release = release, updated: dict[str, str] = updated, date: str = date) -> VersionFiles:
+            return VersionFiles(release.name, git.read_files_at(project, release.name, input_paths(config)), config.handbook_dir, updated, date)
+
+        plans.append(VersionPlan(release.name, site_url, key, date, load))
+    files = _working_files(config)
+    updated = _dates(project, None, config)
+    date = max(updated.values(), default=None) or (git.commit_time(project) or now).astimezone(config.zone).date().isoformat()
+    digest = hashlib.blake2b(digest_size=16)
+    for rel, data in files.items():
+        digest.update(rel.encode() + b"\0" + hashlib.blake2b(data, digest_size=16).digest())
+    site_url = urls.absolute(config.site_url, urls.handbook_version(DEV))
+    key = version_key(DEV, site_url, digest.hexdigest(), updated, date, bool(releases), engine, code_digest())
+    plans.append(VersionPlan(DEV, site_url, key, date, lambda: VersionFiles(DEV, files, config.handbook_dir, updated, date)))
+    return plans
+
+
+def handbook_part(config: SiteConfig, now: datetime, progress: Callable[[str], None], store: Path) -> Iterator[Output]:
+    with git.open_repository(config.root) as project:
+        releases = git.list_releases(project, config.version_tags)
+        plans = version_plans(config, project, releases, now, config.engine)
+        built, problems = build_versions(plans, store, engine=config.engine, progress=progress)
+    for problem in problems:
+        progress(problem.format())
+    yield from handbook_outputs(built, releases)
+
+
+# --- writing ---------------------------------------------------------------------------------------------
+
+
+def write(outputs: Iterable[Output], target: Path, cache: RenderCache, journal: Path | None) -> tuple[list[str], dict[str, int]]:
+    """Write every output into a new site and swap it in; reuse what the render cache vouches for."""
+    with SiteWriter(target, journal) as writer:
+        for output in outputs:
+            if output.source is not None:
+                writer.link(output.path, output.source)
+                continue
+            if output.inputs is None:
+                writer.write(output.path, output.render())
+                continue
+            key = cache.key(output.path, output.inputs)
+            live = cache.reusable(output.path, key)
+            if live is not None:
+                cache.remember(output.path, key, writer.link(output.path, live), reused=True)
+            else:
+                cache.remember(output.path, key, writer.write(output.path, output.render()), reused=False)
+        writer.commit()
+    cache.save()
+    return sorted(writer.paths), {"written": writer.written, "linked": writer.linked, "rendered": cache.rendered, "reused": cache.reused}
+
+
+def build(
+    config: SiteConfig,
+    *,
+    out_dir: Path | None = None,
+    now: datetime | None = None,
+    strict: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+    use_cache: bool = True,
+    handbook: bool = True,
+) -> BuildResult:
     """Validate, render and write the site; the previous site stays if anything fails.
 
-    With ``use_cache`` the build reuses what is still valid: validation
-    results of unchanged files, pages whose inputs are unchanged (not
-    rendered again), and the previous site's files (linked, not rewritten).
-    The result is the same site, byte for byte, as a build without it.
-    ``parts`` selects parts of the site (benchmarks leave the handbook out).
-    The validation returned holds no per-file results or internal notes.
+    With ``use_cache``, what is still valid is reused: validation results of
+    unchanged files, files whose declared inputs are unchanged, built handbook
+    versions. The site is byte for byte the same as without it.
     """
     target = (out_dir or config.root / "site").resolve()
-    state = state_folder(config.root / CACHE_DIR, target) if use_cache else None
-    # Opening the writer locks the output folder and puts back a site a killed build moved aside.
-    with SiteWriter(target, state) as writer, _collector_paused() as resume_collector:
-        now = now or build_time(config.root)
-        validation = validate_repository(config, now=now, use_cache=use_cache)
-        if validation.handbook is None or validation.has_errors(strict=strict):
-            raise ValidationFailed("the repository has problems; run statusbook validate to see them")
-        # Nothing renders per-file results or internal notes: let them go (at 100,000 incidents, hundreds of MB).
-        validation = dataclasses.replace(validation, files=(), internals=())
-        renders = RenderCache(writer.state.keys() if writer.state is not None else {})
-        digests = validation.digests
-        context = BuildContext(
-            config=config, handbook=validation.handbook, incidents=validation.incidents, now=now, progress=progress,
-            handbook_versions=validation.handbook_versions, renders=renders, incident_digests={i.id: digests.get(i.path, "") for i in validation.incidents},
-        )
-        resume_collector()
-        for name, spec in parts:
-            progress(f"rendering {name}")
-            rendered, reused = renders.rendered, renders.reused
-            for path, data in part_files(_load_part(spec)(context)):
-                writer.add(path, data, renders.keys.get(path, b""))
-            if renders.rendered + renders.reused > rendered + reused:
-                progress(f"{name}: rendered {renders.rendered - rendered} pages, reused {renders.reused - reused} unchanged")
-        writer.commit()
-        progress(f"wrote {writer.written} files, linked {writer.linked} unchanged from the previous site, kept {writer.kept}, removed {writer.removed}")
-    stats = {"written": writer.written, "linked": writer.linked, "kept": writer.kept, "removed": writer.removed, "helper memory": writer.helper_memory}
-    return validation, BuiltSite(target, writer.records, stats)
+    folder = repository_cache(config.root) if use_cache else None
+    site_key = hashlib.blake2b(str(target).encode(), digest_size=8).hexdigest()
+    journal = folder / f"writer-{site_key}.json" if folder else None
+    recover_site(target, journal)  # first: a build that fails validation still brings back a site a killed build moved aside
+    now = now or build_time(config.root)
+    validation = validated(config, now, strict=strict, use_cache=use_cache)
+    view = status_view(config, validation, now)
+    validation = dataclasses.replace(validation, files=(), internals=())  # nothing renders them: let them go
+    cache = RenderCache(folder / f"render-{site_key}.json" if folder else None, target, code_digest(), repr(config), view.handbook.digest)
+    outputs = status_outputs(view, progress)
+    if handbook:
+        store = folder / "handbook" if folder else None
+        outputs = _chain(outputs, _handbook(config, now, progress, store))
+    paths, stats = write(outputs, target, cache, journal)
+    progress(f"rendered {stats['rendered']} pages, reused {stats['reused']} unchanged; wrote {stats['written']} files, linked {stats['linked']}")
+    return BuildResult(target, validation, tuple(paths), stats)
+
+
+def _chain(*parts: Iterable[Output]) -> Iterator[Output]:
+    for part in parts:
+        yield from part
+
+
+def _handbook(config: SiteConfig, now: datetime, progress: Callable[[str], None], store: Path | None) -> Iterator[Output]:
+    if store is not None:
+        yield from handbook_part(config, now, progress, store)
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="statusbook-handbook-store-") as scratch:
+        yield from handbook_part(config, now, progress, Path(scratch))

@@ -1,9 +1,9 @@
 """``statusbook serve``: the whole site from memory on localhost, rebuilt as you edit, with live reload.
 
-Each part of the site (see :data:`statusbook.commands.build.PARTS`) is rendered into
-memory and kept per part, so an edit re-renders only the parts it affects: an
-incident re-renders the status parts, a handbook page the handbook parts, and
-the schema, a template or ``mkdocs.yml`` everything. Nothing is written to disk.
+The site is rendered into memory in two parts, the status side and the
+handbook, so an edit re-renders only what it affects: an incident the status
+side, a handbook page the handbook, and the schema, a template or
+``mkdocs.yml`` everything. Nothing is written to the output folder.
 The live-reload script is added to HTML responses as they are served, never to
 built files. When an edit breaks validation, the last good site stays up with
 the problems shown in a banner. The clock is the caller's (the command line
@@ -14,8 +14,6 @@ shows as it will once committed and built.
 from __future__ import annotations
 
 import html
-import importlib
-import json
 import mimetypes
 import sys
 import threading
@@ -31,17 +29,16 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from statusbook.check.report import format_text
-from statusbook.commands import build as site_build
+from statusbook.commands.build import handbook_part, status_outputs, status_view
 from statusbook.commands.validate import validate_repository
-from statusbook.config import CONFIG_FILE, SiteConfig, load_config
+from statusbook.core.config import CONFIG_FILE, SiteConfig
 from statusbook.core.handbook import COMPONENTS_FILE, SCHEMA_FILE
 from statusbook.errors import StatusbookError
+from statusbook.io.cache import repository_cache
+from statusbook.io.config_file import load_config
 
-RELOAD_PATH = "/__reload"
 LONG_POLL_SECONDS = 25.0
 QUIET_SECONDS = 0.15  # gather a burst of file events (an editor's save) into one rebuild
-HANDBOOK_PREFIX = "handbook"  # parts whose name starts with this render the handbook
-
 # What a change affects.
 STATUS = "status"
 HANDBOOK = "handbook"
@@ -88,11 +85,6 @@ background:#7a0000;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap}
 """
 
 
-def part_scope(name: str) -> str:
-    """Tell whether a part renders the handbook or the status side of the site."""
-    return HANDBOOK if name.startswith(HANDBOOK_PREFIX) else STATUS
-
-
 def change_scope(paths: Iterable[Path], config: SiteConfig) -> str | None:
     """What a set of changed paths affects: status parts, handbook parts, everything, or nothing."""
     scopes = set()
@@ -124,13 +116,6 @@ class SiteState:
     problems: str = ""
     version: int = 0
     rendered: tuple[str, ...] = ()  # the parts the last rebuild rendered
-
-
-def _render_part(spec: str, context: site_build.BuildContext) -> dict[str, bytes]:
-    module, _, name = spec.partition(":")
-    files = getattr(importlib.import_module(module), name)(context)
-    pairs = files.items() if isinstance(files, Mapping) else files  # a part may stream its files (see statusbook.commands.build)
-    return {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in pairs}
 
 
 def inject_reload(body: bytes, version: int, problems: str) -> bytes:
@@ -191,28 +176,36 @@ class DevServer:
             config = self.config
             now = self.clock()
             validation = validate_repository(config, now=now)
-            if validation.handbook is None or validation.has_errors():
-                self._publish(self.state.parts, format_text(validation.problems, len(validation.files)), ())
+            if validation.has_errors():
+                self._publish(self.state.parts, format_text(validation.problems, validation.file_count), ())
                 return
-            context = site_build.BuildContext(
-                config=config, handbook=validation.handbook, incidents=validation.incidents, now=now, progress=self.log, handbook_versions=validation.handbook_versions
-            )
             parts = dict(self.state.parts)
             rendered = []
             try:
-                for name, spec in site_build.PARTS:
-                    if scope == EVERYTHING or part_scope(name) == scope or name not in parts:
-                        parts[name] = _render_part(spec, context)
-                        rendered.append(name)
+                if scope in (EVERYTHING, STATUS) or STATUS not in parts:
+                    view = status_view(config, validation, now)
+                    parts[STATUS] = {o.path: o.render() for o in status_outputs(view)}
+                    rendered.append(STATUS)
+                if scope in (EVERYTHING, HANDBOOK) or HANDBOOK not in parts:
+                    parts[HANDBOOK] = self._handbook(config, now)
+                    rendered.append(HANDBOOK)
             except Exception as exc:  # a template error must not stop the server
                 self._publish(self.state.parts, f"rendering failed: {type(exc).__name__}: {exc}", ())
                 return
-            known = {name for name, _ in site_build.PARTS}
-            self._publish({n: f for n, f in parts.items() if n in known}, "", tuple(rendered))
+            self._publish(parts, "", tuple(rendered))
+
+    def _handbook(self, config: SiteConfig, now: datetime) -> dict[str, bytes]:
+        folder = repository_cache(config.root)
+        if folder is not None:
+            return {o.path: o.render() for o in handbook_part(config, now, self.log, folder / "handbook")}
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="statusbook-serve-") as scratch:
+            return {o.path: o.render() for o in handbook_part(config, now, self.log, Path(scratch))}
 
     def _publish(self, parts: Mapping[str, dict[str, bytes]], problems: str, rendered: tuple[str, ...]) -> None:
         files: dict[str, bytes] = {}
-        for name, _ in site_build.PARTS:
+        for name in (STATUS, HANDBOOK):
             files.update(parts.get(name, {}))
         with self._changed:
             self.state = SiteState(dict(parts), files, problems, self.state.version + 1, rendered)
@@ -353,14 +346,20 @@ def _handler_for(server: DevServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(body)
 
         def respond(self, head: bool) -> None:
+            try:
+                self.answer(head)
+            except (ConnectionError, TimeoutError):
+                raise
+            except Exception as exc:  # a malformed request gets an answer, never a dropped connection
+                body = f"statusbook serve could not answer this request: {type(exc).__name__}".encode()
+                self.send(HTTPStatus.BAD_REQUEST, body, "text/plain; charset=utf-8", head)
+
+        def answer(self, head: bool) -> None:
             url = urlsplit(self.path)
-            if url.path in (RELOAD_PATH, f"{SERVE_PREFIX}wait.js"):
+            if url.path == f"{SERVE_PREFIX}wait.js":
                 seen = parse_qs(url.query).get("v", ["-1"])[0]
-                state = server.wait_for_version(int(seen) if seen.lstrip("-").isdigit() else -1, LONG_POLL_SECONDS)
-                if url.path == RELOAD_PATH:
-                    self.send(HTTPStatus.OK, json.dumps({"version": state.version, "ok": not state.problems}).encode(), "application/json", head)
-                else:
-                    self.send(HTTPStatus.OK, f"statusbookServe({state.version});\n".encode(), "text/javascript; charset=utf-8", head)
+                state = server.wait_for_version(int(seen) if seen.lstrip("-").isdigit() and len(seen) < 12 else -1, LONG_POLL_SECONDS)
+                self.send(HTTPStatus.OK, f"statusbookServe({state.version});\n".encode(), "text/javascript; charset=utf-8", head)
                 return
             if url.path == f"{SERVE_PREFIX}reload.js":
                 self.send(HTTPStatus.OK, RELOAD_JS.encode(), "text/javascript; charset=utf-8", head)

@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 
+from statusbook.core.ids import ComponentStatusId, Impact, IncidentStatus, Kind, MaintenanceStatus, PostmortemPolicy
 from statusbook.core.problems import Problem, Reporter, expected
 from statusbook.core.shape import BOOLEAN, INTEGER, LIST, NUMBER, TEXT, TEXT_LIST, Field, Shape, check_shape, get
 from statusbook.core.yaml_source import MarkedDict, MarkedList, read_yaml
@@ -23,11 +24,11 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
 SEVERITY_ID_RE = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*\Z")
 
 # Statuspage's public API fixes these enums; clients break on anything else.
-STATUSPAGE_INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
-STATUSPAGE_MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
-STATUSPAGE_COMPONENT_STATUSES = ("operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance")
-IMPACTS = ("none", "minor", "major", "critical")
-POSTMORTEM_POLICIES = ("required", "optional", "none")
+STATUSPAGE_INCIDENT_STATUSES = tuple(IncidentStatus)
+STATUSPAGE_MAINTENANCE_STATUSES = tuple(MaintenanceStatus)
+STATUSPAGE_COMPONENT_STATUSES = tuple(ComponentStatusId)
+IMPACTS = (Impact.NONE, Impact.MINOR, Impact.MAJOR, Impact.CRITICAL)
+POSTMORTEM_POLICIES = tuple(PostmortemPolicy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +65,13 @@ class Severity(Entry):
     examples: tuple[str, ...] = ()
     major: bool = False
     pages: bool = False
-    impact: str = "none"
-    postmortem: str = "optional"
+    impact: str = Impact.NONE
+    postmortem: str = PostmortemPolicy.OPTIONAL
     update_every_minutes: int = 0
 
     @property
     def requires_postmortem(self) -> bool:
-        return self.postmortem == "required"
+        return self.postmortem == PostmortemPolicy.REQUIRED
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +164,7 @@ class Handbook:
 
     def statuses(self, kind: str) -> tuple[Status, ...]:
         """Return the public statuses of an incident or a maintenance."""
-        return self.maintenance_statuses if kind == "maintenance" else self.incident_statuses
+        return self.maintenance_statuses if kind == Kind.MAINTENANCE else self.incident_statuses
 
     def final_status(self, kind: str) -> str:
         found = self._finals.get(kind)
@@ -367,8 +368,8 @@ def parse_handbook(schema_bytes: bytes, components_bytes: bytes, *, schema_path:
                 examples=_texts(m, "examples"),
                 major=bool(get(m, "major", BOOLEAN, False)),
                 pages=bool(get(m, "pages", BOOLEAN, False)),
-                impact=get(m, "impact", TEXT, "none"),
-                postmortem=get(m, "postmortem", TEXT, "optional"),
+                impact=get(m, "impact", TEXT, Impact.NONE),
+                postmortem=get(m, "postmortem", TEXT, PostmortemPolicy.OPTIONAL),
                 update_every_minutes=minutes,
             )
         )
@@ -383,7 +384,7 @@ def parse_handbook(schema_bytes: bytes, components_bytes: bytes, *, schema_path:
         if not 0 <= weight <= 1:
             report.error(m.value_mark("downtime_weight"), "schema-weight", f"downtime_weight must be between 0 and 1, found {weight!r}")
         component_statuses.append(ComponentStatus(**_base(m), rank=rank, downtime_weight=float(weight)))
-    if component_statuses and component_statuses[0].id != "operational":
+    if component_statuses and component_statuses[0].id != ComponentStatusId.OPERATIONAL:
         report.error(root.value_mark("component_statuses"), "schema-operational-first", "component_statuses must list 'operational' first, then worse statuses")
     questions = tuple(Entry(**_base(m)) for m in reader.entries(root, "assessment_questions", QUESTION_SHAPE))
     grace = get(root, "postmortem_grace_days", INTEGER, 14)

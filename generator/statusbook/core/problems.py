@@ -38,6 +38,10 @@ class Problem:
     level: Level
     message: str
 
+    @property
+    def is_error(self) -> bool:
+        return self.level is Level.ERROR
+
     def format(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.level} [{self.rule}] {self.message}"
 
@@ -102,7 +106,11 @@ def expected(kind: str, value: object, choices: Iterable[str]) -> str:
     return f"{value!r} is not {kind}{note}; expected one of {quote_list(choices)}{hint}"
 
 
+def is_failure(problem: Problem, *, strict: bool = False) -> bool:
+    """Tell whether one problem fails validation: an error, or under ``strict`` any problem."""
+    return strict or problem.is_error
+
+
 def has_errors(problems: Iterable[Problem], *, strict: bool = False) -> bool:
     """Tell whether these problems fail validation."""
-    floor = Level.WARNING if strict else Level.ERROR
-    return any(p.level >= floor for p in problems)
+    return any(is_failure(p, strict=strict) for p in problems)

@@ -8,9 +8,11 @@ never change once published.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections import Counter
+from datetime import datetime
 
-from statusbook.core.model import Incident, Update
+from statusbook.core.model import Incident
+from statusbook.core.timestamps import stamp
 
 HOME = ""
 HISTORY = "history/"
@@ -22,6 +24,14 @@ CALENDAR = "maintenance.ics"
 BADGE = "badges/status.svg"
 API = "api/v2/"
 INCIDENT_SCHEMA = "schema/incident.schema.json"
+API_SUMMARY = f"{API}summary.json"
+API_STATUS = f"{API}status.json"
+API_COMPONENTS = f"{API}components.json"
+API_INCIDENTS = f"{API}incidents.json"
+API_UNRESOLVED = f"{API}incidents/unresolved.json"
+API_MAINTENANCES = f"{API}scheduled-maintenances.json"
+API_UPCOMING = f"{API}scheduled-maintenances/upcoming.json"
+API_ACTIVE = f"{API}scheduled-maintenances/active.json"
 
 
 def history_page(number: int) -> str:
@@ -48,13 +58,22 @@ def component_badge(component_id: str) -> str:
     return f"badges/{component_id}.svg"
 
 
-def update_anchor(incident: Incident, update: Update) -> str:
-    """A fragment id for one update, from its time, unique within the incident."""
-    utc = update.at.astimezone(UTC)
-    stamp = utc.strftime("%Y%m%dT%H%M%SZ") if utc.year < 1000 else f"{utc.year}{utc.month:02d}{utc.day:02d}T{utc.hour:02d}{utc.minute:02d}{utc.second:02d}Z"
-    same = [u for u in incident.updates if u.at == update.at]
-    suffix = f"-{same.index(update) + 1}" if len(same) > 1 else ""
-    return f"update-{stamp}{suffix}"
+def update_anchors(incident: Incident) -> tuple[str, ...]:
+    """The fragment id of every update, in order: its time, numbered when several share it.
+
+    One pass over the updates, so an incident with thousands of them costs
+    what it holds (ask once per incident, not once per update).
+    """
+    counts = Counter(u.at for u in incident.updates)
+    seen: Counter[datetime] = Counter()
+    anchors = []
+    for update in incident.updates:
+        text = "update-" + stamp(update.at).replace("-", "").replace(":", "")
+        if counts[update.at] > 1:
+            seen[update.at] += 1
+            text += f"-{seen[update.at]}"
+        anchors.append(text)
+    return tuple(anchors)
 
 
 def handbook_version(version: str) -> str:
@@ -80,9 +99,3 @@ def relative(from_page: str, to_path: str) -> str:
     depth = from_page.count("/")  # "incidents/x/" and "incidents/x/index.html" both sit two folders down
     return "../" * depth + to_path if (depth or to_path) else "./"
 
-
-def stamp(moment: datetime) -> str:
-    utc = moment.astimezone(UTC)
-    if utc.year < 1000:  # strftime does not pad such years; keep its exact output
-        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{utc.year}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"  # strftime costs more

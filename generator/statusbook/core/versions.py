@@ -9,7 +9,6 @@ exactly (a JSON list, newest first, ``indent=2``).
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from statusbook.core.handbook import Handbook
-from statusbook.core.model import Incident, TimestampError, parse_timestamp
+from statusbook.core.model import Incident
+from statusbook.core.timestamps import TimestampError, parse_timestamp
 from statusbook.core.yaml_source import read_yaml
-from statusbook.render.csp import add_policy
 
 DEV = "dev"
 LATEST = "latest"
@@ -159,35 +158,3 @@ def versions_json(releases: Sequence[Release], *, dev: bool = True) -> str:
 def default_version(releases: Sequence[Release]) -> str:
     """The folder ``handbook/index.html`` sends readers to: ``latest`` once there is a release."""
     return LATEST if releases else DEV
-
-
-def redirect_page(target: str) -> str:
-    """A page that sends the reader on to ``target`` (relative), keeping the query and fragment."""
-    href = html.escape(target, quote=True)
-    script = json.dumps(target).replace("<", "\\u003c")
-    return add_policy(
-        "<!doctype html>\n"
-        '<html lang="en">\n'
-        "<head>\n"
-        '<meta charset="utf-8">\n'
-        "<title>Redirecting</title>\n"
-        f'<noscript><meta http-equiv="refresh" content="0; url={href}"></noscript>\n'
-        f"<script>window.location.replace({script} + window.location.search + window.location.hash);</script>\n"
-        "</head>\n"
-        f'<body><p>This page has moved to <a href="{href}">{href}</a>.</p></body>\n'
-        "</html>\n"
-    )
-
-
-def alias_redirects(version: str, html_paths: Iterable[str], alias: str = LATEST) -> dict[str, str]:
-    """Redirect pages for an alias folder: one per page of ``version``, each pointing at the same page there.
-
-    Paths are relative to the handbook folder, like ``v1.1/severity/index.html``
-    in and ``latest/severity/index.html`` out.
-    """
-    pages = {}
-    for path in html_paths:
-        depth = path.count("/")
-        page = path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path
-        pages[f"{alias}/{path}"] = redirect_page("../" * (depth + 1) + f"{version}/{page}")
-    return pages

@@ -4,15 +4,20 @@ Pages hold placeholders such as ``<!-- statusbook:severities -->``; each is
 replaced by what :data:`TABLES` renders for it, so the pages show exactly what
 the validator enforces. Plain Markdown (pipe tables, headings with
 ``{#id}`` attributes) keeps this independent of any one site generator.
+Text from the schema files is escaped (HTML and Markdown alike), so a name in
+``components.yml`` shows as written and can never add markup to a page.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import re
 from collections.abc import Callable, Iterable
 
-from statusbook.check.incident import RULES, SHAPES
-from statusbook.core.handbook import Handbook, Status
+from statusbook.check.catalogue import RULES
+from statusbook.check.incident_format import SHAPES
+from statusbook.core.handbook import Entry, Handbook, Status
 from statusbook.core.shape import LIST, MAPPING, TEXT_MAPPING, Field, Shape
 
 PLACEHOLDER_RE = re.compile(r"<!--\s*statusbook:([a-z0-9-]+)\s*-->")
@@ -21,6 +26,33 @@ PLACEHOLDER_RE = re.compile(r"<!--\s*statusbook:([a-z0-9-]+)\s*-->")
 def severity_anchor(severity_id: str) -> str:
     """The fragment id of a severity's heading; the status page links to it (see urls.severity_definition)."""
     return f"severity-{severity_id.lower()}"
+
+
+_MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+!|])")  # what Python-Markdown lets a backslash escape
+# What schema entries hold as free text; ids are checked slugs and need no escaping.
+_FREE_TEXT = ("name", "description", "criteria", "examples", "escalation")
+
+
+def escape_text(text: str) -> str:
+    """Make schema text literal in Markdown: no HTML, no emphasis, no links, no table breaks."""
+    return _MARKDOWN_SIGNS.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+
+
+def _escaped_entry(entry: Entry) -> Entry:
+    changes = {}
+    for name in _FREE_TEXT:
+        value = getattr(entry, name, None)
+        if isinstance(value, str):
+            changes[name] = escape_text(value)
+        elif isinstance(value, tuple):
+            changes[name] = tuple(escape_text(v) for v in value)
+    return dataclasses.replace(entry, **changes)
+
+
+def escaped(handbook: Handbook) -> Handbook:
+    """The handbook with every free text escaped for Markdown (what the tables are rendered from)."""
+    lists = ("phases", "incident_types", "severities", "roles", "incident_statuses", "maintenance_statuses", "component_statuses", "assessment_questions", "groups", "components", "teams")
+    return dataclasses.replace(handbook, **{name: tuple(_escaped_entry(e) for e in getattr(handbook, name)) for name in lists})
 
 
 def _cell(text: object) -> str:
@@ -232,12 +264,13 @@ TABLES: dict[str, Callable[[Handbook], str]] = {
 def expand_placeholders(markdown: str, handbook: Handbook) -> tuple[str, list[str]]:
     """Replace every known placeholder with its table; return the text and the unknown names."""
     unknown: list[str] = []
+    safe = escaped(handbook)
 
     def replace(match: re.Match[str]) -> str:
         render = TABLES.get(match[1])
         if render is None:
             unknown.append(match[1])
             return match[0]
-        return "\n" + render(handbook) + "\n"
+        return "\n" + render(safe) + "\n"
 
     return PLACEHOLDER_RE.sub(replace, markdown), unknown

@@ -1,92 +1,86 @@
-"""Skip rendering pages whose inputs did not change since the build that wrote them.
+"""Skip rendering files whose declared inputs did not change since the build that wrote them.
 
-A tracked page has a key: a digest of everything it is rendered from (this
-package's code, templates and catalogs, the site's settings and theme, the
-handbook, the incidents it shows, and the clock only where the page depends
-on it). The writer records each page's key beside the file it wrote; when the
-next build computes the same key, the page is not rendered at all and the
-writer takes the file the previous build left (:class:`statusbook.io.writer.Reused`).
-So a rebuild after editing one incident renders that incident's page, the
-history page that lists it, and the few pages that show the whole site now.
+A renderer declares what each file depends on (:class:`statusbook.render.output.Output`);
+:meth:`RenderCache.key` digests that, together with what every file depends
+on (this code, the site's settings, the handbook), into the file's key: the
+one place keys are made. The cache remembers, per output folder, each file's
+key and which file on disk it wrote (inode, size, modification time). When a
+build computes the same key and the file in the live site is still that very
+file, it is linked into the new site instead of rendered; anything else is
+rendered. The record is JSON in the per-user cache folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import sys
-from collections.abc import Callable, Mapping
-from importlib import metadata
 from pathlib import Path
 
-from statusbook.commands.validate import CODE_DIGEST
-from statusbook.io.writer import Reused
-
-PACKAGE = Path(__file__).resolve().parent.parent / "render"
-# Package data that shapes output besides the Python code (which CODE_DIGEST covers).
-_DATA_FOLDERS = ("templates", "static", "locale")
-# Libraries whose upgrade can change the bytes of a page.
-_LIBRARIES = ("Jinja2", "MarkupSafe", "Babel", "Markdown", "nh3", "feedgen", "icalendar", "lxml")
-
-
-def inputs_key(*parts: object) -> bytes:
-    """Digest the text of some inputs, in order, into a page key."""
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(str(part).encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.digest()
-
-
-def folder_digest(folder: Path) -> str:
-    """Digest every file under a folder (names and contents), in a fixed order; empty when there is no folder."""
-    digest = hashlib.blake2b(digest_size=16)
-    if not folder.is_dir():
-        return ""
-    for base, dirs, names in os.walk(folder):
-        dirs.sort()
-        for name in sorted(names):
-            path = Path(base) / name
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
-    return digest.hexdigest()
-
-
-def _library_versions() -> str:
-    found = []
-    for name in _LIBRARIES:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=")
-    return ",".join(found)
-
-
-_PACKAGE_DIGEST: str | None = None
-
-
-def package_digest() -> str:
-    """This package's code, templates, assets and catalogs, the libraries that render them, and Python's version."""
-    global _PACKAGE_DIGEST
-    if _PACKAGE_DIGEST is None:
-        _PACKAGE_DIGEST = inputs_key(CODE_DIGEST, *(folder_digest(PACKAGE / name) for name in _DATA_FOLDERS), _library_versions(), sys.version).hex()
-    return _PACKAGE_DIGEST
+FORMAT = 1
 
 
 class RenderCache:
-    """Which pages the site on disk holds, by inputs key; counts what was rendered and what reused."""
+    """What the live site holds, by key; counts what was rendered and what reused."""
 
-    def __init__(self, previous: Mapping[str, bytes]) -> None:
-        self.previous = previous
-        self.keys: dict[str, bytes] = {}
-        self.rendered = 0
-        self.reused = 0
+    def __init__(self, record: Path | None, target: Path, *base: str) -> None:
+        self.record = record
+        self.target = target
+        self.base = hashlib.blake2b("\0".join(base).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        self.previous: dict[str, list] = {}
+        self.current: dict[str, list] = {}
+        self.rendered = self.reused = 0
+        if record is None:
+            return
+        try:
+            stored = json.loads(record.read_bytes())
+        except (OSError, ValueError):
+            return
+        if isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("base") == self.base.hex() and isinstance(stored.get("files"), dict):
+            self.previous = stored["files"]
 
-    def page(self, path: str, key: bytes, render: Callable[[], bytes]) -> bytes | Reused:
-        """Render the page, unless the site on disk holds it from the same inputs."""
-        self.keys[path] = key
-        if self.previous.get(path) == key:
+    def key(self, path: str, inputs: tuple[str, ...]) -> str:
+        """The key of one file: its path and declared inputs on top of the build's base."""
+        digest = hashlib.blake2b(self.base, digest_size=16)
+        digest.update(path.encode("utf-8", "surrogatepass"))
+        for part in inputs:
+            digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def reusable(self, path: str, key: str) -> Path | None:
+        """The live site's file for ``path`` when the previous build wrote it from the same key and it is untouched since."""
+        found = self.previous.get(path)
+        if not isinstance(found, list) or len(found) != 4 or found[0] != key:
+            return None
+        live = self.target / path
+        try:
+            now = os.lstat(live)
+        except OSError:
+            return None
+        if [now.st_ino, now.st_size, now.st_mtime_ns] != found[1:]:
+            return None  # replaced or edited since: render it again
+        return live
+
+    def remember(self, path: str, key: str, written: os.stat_result, *, reused: bool) -> None:
+        self.current[path] = [key, written.st_ino, written.st_size, written.st_mtime_ns]
+        if reused:
             self.reused += 1
-            return Reused(key)
-        self.rendered += 1
-        return render()
+        else:
+            self.rendered += 1
+
+    def save(self) -> None:
+        """Record what the new site holds (call after it is live)."""
+        if self.record is None:
+            return
+        try:
+            tmp = self.record.with_name(f".{self.record.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"format": FORMAT, "base": self.base.hex(), "files": self.current}, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.record)
+        except OSError:
+            pass  # a speed-up only
+
+
+def forget(record: Path | None) -> None:
+    """Drop the record: the site it describes is gone or no longer ours."""
+    if record is not None:
+        record.unlink(missing_ok=True)

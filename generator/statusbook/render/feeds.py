@@ -16,34 +16,26 @@ import html
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
 from statusbook import __version__
-from statusbook.config import SiteConfig
 from statusbook.core import urls
+from statusbook.core.config import SiteConfig
 from statusbook.core.handbook import Handbook
-from statusbook.core.model import Incident, Window
-from statusbook.io.render_cache import inputs_key, package_digest
-from statusbook.render.api import published_incidents
+from statusbook.core.ids import Impact, MaintenanceStatus
+from statusbook.core.model import Incident
 from statusbook.render.markdown import render_markdown
-from statusbook.view import status
-
-if TYPE_CHECKING:
-    from statusbook.commands.build import BuildContext
-    from statusbook.io.writer import Reused
+from statusbook.render.output import Output
+from statusbook.render.text import format_local, format_window, site_host
+from statusbook.view.banner import incident_impact
+from statusbook.view.status_view import StatusView
 
 TAG_DATE = "2026"  # part of every tag: id; changing it would re-notify every subscriber
 WINDOW_START = "window-start"
 WINDOW_END = "window-end"
-IMPACT_LABELS = {"none": "No impact", "minor": "Minor impact", "major": "Major impact", "critical": "Critical impact", "maintenance": "Maintenance"}
-
-
-def site_host(site_url: str) -> str:
-    return (urlsplit(site_url).hostname or "localhost").lower()
+IMPACT_LABELS = {Impact.NONE: "No impact", Impact.MINOR: "Minor impact", Impact.MAJOR: "Major impact", Impact.CRITICAL: "Critical impact", Impact.MAINTENANCE: "Maintenance"}
 
 
 def tag_uri(site_url: str, specific: str) -> str:
@@ -53,15 +45,6 @@ def tag_uri(site_url: str, specific: str) -> str:
 
 def entry_id(site_url: str, incident_id: str, anchor: str) -> str:
     return tag_uri(site_url, f"incident/{incident_id}/{anchor}")
-
-
-def format_local(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-
-
-def format_window(window: Window, zone: ZoneInfo) -> str:
-    return f"{format_local(window.start, zone)} to {format_local(window.end, zone)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +83,7 @@ def incident_moments(incident: Incident, handbook: Handbook, now: datetime) -> l
     """
     moments = [Moment(update.at, incident, index) for index, update in enumerate(incident.updates)]
     window = incident.scheduled
-    if incident.is_maintenance and window is not None and all(u.status == status.SCHEDULED for u in incident.updates):
+    if incident.is_maintenance and window is not None and all(u.status == MaintenanceStatus.SCHEDULED for u in incident.updates):
         if window.start <= now:
             moments.append(Moment(window.start, incident, -1, WINDOW_START))
         if window.end <= now:
@@ -111,9 +94,10 @@ def incident_moments(incident: Incident, handbook: Handbook, now: datetime) -> l
 class _EntryMaker:
     """Turn moments into entries, rendering each message once however many feeds show it."""
 
-    def __init__(self, config: SiteConfig, handbook: Handbook) -> None:
+    def __init__(self, config: SiteConfig, handbook: Handbook, anchors: Callable[[Incident], tuple[str, ...]]) -> None:
         self.config = config
         self.handbook = handbook
+        self.anchors = anchors
         self.zone = ZoneInfo(config.timezone)
         self.cache: dict[tuple[datetime, str, int, str], Entry] = {}
         self.status_names = {s.id: s.name for s in (*handbook.incident_statuses, *handbook.maintenance_statuses)}
@@ -138,7 +122,7 @@ class _EntryMaker:
             ident, link, updated, states = entry_id(self.config.site_url, incident.id, moment.boundary), page, moment.at, incident.updates[-1].components
         else:
             update = incident.updates[moment.index]
-            anchor = urls.update_anchor(incident, update)
+            anchor = self.anchors(incident)[moment.index]
             current = update.status
             body = render_markdown(update.message, allow_images=self.config.allow_remote_images)
             ident, link, updated, states = entry_id(self.config.site_url, incident.id, anchor), f"{page}#{anchor}", update.at, update.components
@@ -150,7 +134,7 @@ class _EntryMaker:
             body += f"<p>Scheduled window: {html.escape(format_window(incident.scheduled, self.zone))}</p>"
         body += f"<p>Affected: {self._affected(incident, dict(states))}</p>"
         names = self.handbook.component_by_id
-        impact = status.incident_impact(incident, self.handbook)
+        impact = incident_impact(incident, self.handbook)
         categories = (
             (self.scheme("status"), current, self.status_names.get(current, current)),
             (self.scheme("impact"), impact, IMPACT_LABELS.get(impact, impact)),
@@ -163,7 +147,7 @@ class _EntryMaker:
         if not opens:
             return self.handbook.final_status(incident.kind)
         known = {s.id for s in self.handbook.maintenance_statuses}
-        return status.IN_PROGRESS if status.IN_PROGRESS in known else incident.status
+        return MaintenanceStatus.IN_PROGRESS if MaintenanceStatus.IN_PROGRESS in known else incident.status
 
     def _affected(self, incident: Incident, states: dict[str, str]) -> str:
         names = self.handbook.component_by_id
@@ -274,48 +258,36 @@ def select_newest(moments: Iterable[Moment], limit: int, keys: Callable[[Moment]
     return everything, by_key
 
 
-def render_feeds(context: BuildContext) -> dict[str, bytes | Reused]:
-    """Render ``history.atom``/``history.rss`` and the same pair for every component."""
-    config, handbook = context.config, context.handbook
-    moments = moments_newest_first(published_incidents(context), handbook, context.now)
+def feed_files(view: StatusView) -> Iterator[Output]:
+    """``history.atom``/``history.rss`` and the same pair for every component.
+
+    A feed is rendered again only when an entry in it changed: each entry is a
+    function of its incident as published and the moment (see
+    :meth:`StatusView.fingerprint`); an empty feed's date is the clock's.
+    """
+    config, handbook = view.config, view.handbook
+    moments = moments_newest_first(view.incidents, handbook, view.now)
     components = [c.id for c in handbook.components]
     newest, per_component = select_newest(moments, config.feed_entries, lambda m: m.incident.components, components)
-    maker = _EntryMaker(config, handbook)
+    maker = _EntryMaker(config, handbook, view.anchors)
     specs: list[tuple[FeedSpec, list[Moment]]] = [
         (FeedSpec("history", f"{config.site_name}: incidents and maintenance", f"Every public update from {config.site_name}", urls.HOME, urls.FEED_ATOM, urls.FEED_RSS), newest)
     ]
     for component in handbook.components:
-        specs.append(
-            (
-                FeedSpec(
-                    f"components/{component.id}/history",
-                    f"{config.site_name}: {component.name}",
-                    f"Every public update about {component.name}",
-                    urls.component_page(component.id),
-                    urls.component_feed(component.id, "atom"),
-                    urls.component_feed(component.id, "rss"),
-                ),
-                per_component.get(component.id, []),
-            )
+        spec = FeedSpec(
+            f"components/{component.id}/history",
+            f"{config.site_name}: {component.name}",
+            f"Every public update about {component.name}",
+            urls.component_page(component.id),
+            urls.component_feed(component.id, "atom"),
+            urls.component_feed(component.id, "rss"),
         )
-    # A feed is rendered again only when an entry in it changed: each entry is a function of its
-    # incident as published (its source and how many updates are out), the moment, the handbook
-    # and the site's settings; an empty feed's date is the clock's.
-    base = inputs_key("feeds", package_digest(), repr(config), handbook.digest)
-    digests = context.incident_digests
-
-    def entry_key(moment: Moment) -> str:
-        incident = moment.incident
-        return f"{incident.id}={digests.get(incident.id)}/{len(incident.updates)}/{moment.index}/{moment.boundary}"
-
-    files: dict[str, bytes | Reused] = {}
+        specs.append((spec, per_component.get(component.id, [])))
     for spec, chosen in specs:
-        known = all(digests.get(m.incident.id) for m in chosen)  # without what an entry was read from, nothing can be reused
-        key = inputs_key(base, spec, *(entry_key(m) for m in chosen), "" if chosen else context.now.isoformat())
+        entries = tuple(f"{view.fingerprint(m.incident)}/{m.index}/{m.boundary}" for m in chosen) or (view.now.isoformat(),)
         for fmt, path in (("atom", spec.atom), ("rss", spec.rss)):
 
             def render(fmt: str = fmt, spec: FeedSpec = spec, chosen: list[Moment] = chosen) -> bytes:
-                return render_feed(spec, [maker.entry(m) for m in chosen], fmt, config, context.now)
+                return render_feed(spec, [maker.entry(m) for m in chosen], fmt, config, view.now)
 
-            files[path] = context.page(path, inputs_key(key, fmt), render) if known else render()
-    return files
+            yield Output(path, render, ("feed", repr(spec), fmt, *entries))

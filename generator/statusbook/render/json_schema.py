@@ -11,20 +11,18 @@ postmortem deadlines).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
 
-from statusbook.check.incident import INCIDENT_SHAPE, SHAPES
+from statusbook.check.incident_format import INCIDENT_SHAPE, SHAPES
 from statusbook.core import urls
 from statusbook.core.handbook import Entry, Handbook
-from statusbook.core.model import INCIDENT, KINDS, MAINTENANCE
+from statusbook.core.ids import Kind
 from statusbook.core.shape import BOOLEAN, INTEGER, LIST, MAPPING, NUMBER, TEXT, TEXT_LIST, TEXT_MAPPING, TIMESTAMP, Field, Shape
-
-if TYPE_CHECKING:
-    from statusbook.commands.build import BuildContext
+from statusbook.render.output import Output
+from statusbook.view.status_view import StatusView
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-# What statusbook.core.model.parse_timestamp accepts, minus the forms it rejects: a time and a UTC offset are required.
+# What statusbook.core.timestamps.parse_timestamp accepts, minus the forms it rejects: a time and a UTC offset are required.
 TIMESTAMP_PATTERN = r"^\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|[ \t]+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?[ \t]*(?:Z|z|[-+]\d{2}(?::?\d{2})?)$"
 URL_PATTERN = r"^https?://[^\s/]+\S*$"
 URL_FIELDS = frozenset({"postmortem", "call"})
@@ -47,7 +45,7 @@ class _Builder:
 
     def __init__(self, handbook: Handbook) -> None:
         self.handbook = handbook
-        kinds = tuple(Entry(k, {INCIDENT: "Incident (the default)", MAINTENANCE: "Scheduled maintenance"}.get(k, k), "") for k in KINDS)
+        kinds = (Entry(Kind.INCIDENT, "Incident (the default)", ""), Entry(Kind.MAINTENANCE, "Scheduled maintenance", ""))
         statuses = tuple({s.id: s for s in (*handbook.incident_statuses, *handbook.maintenance_statuses)}.values())
         # Field.allowed names a list of the handbook; these are its entries.
         self.lists: dict[str, Sequence[Entry]] = {
@@ -160,16 +158,16 @@ def incident_schema(handbook: Handbook, site_url: str) -> dict[str, object]:
         ids = [s.id for s in handbook.statuses(kind)]
         return {"properties": {"updates": {"items": {"properties": {"status": {"enum": ids}}}}}}
 
-    maintenance = statuses(MAINTENANCE)
+    maintenance = statuses(Kind.MAINTENANCE)
     maintenance["required"] = ["scheduled"]
-    incident = statuses(INCIDENT)
+    incident = statuses(Kind.INCIDENT)
     incident["required"] = ["severity"]
     incident["not"] = {"required": ["scheduled"]}
     return {
         "$schema": DRAFT,
         "$id": urls.absolute(site_url, urls.INCIDENT_SCHEMA),
         **root,
-        "allOf": [{"if": {"properties": {"kind": {"const": MAINTENANCE}}, "required": ["kind"]}, "then": maintenance, "else": incident}],
+        "allOf": [{"if": {"properties": {"kind": {"const": Kind.MAINTENANCE}}, "required": ["kind"]}, "then": maintenance, "else": incident}],
         "$defs": builder.defs,
     }
 
@@ -179,6 +177,6 @@ def schema_json(handbook: Handbook, site_url: str) -> bytes:
     return (json.dumps(incident_schema(handbook, site_url), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def render_schema(context: BuildContext) -> dict[str, bytes]:
+def schema_files(view: StatusView) -> Iterator[Output]:
     """Publish the incident file schema at its permanent URL."""
-    return {urls.INCIDENT_SCHEMA: schema_json(context.handbook, context.config.site_url)}
+    yield Output(urls.INCIDENT_SCHEMA, lambda: schema_json(view.handbook, view.config.site_url))

@@ -88,18 +88,16 @@ def _plain_paragraphs(text: str) -> str:
     return "\n".join(f"<p>{html.escape(p.rstrip(chr(10)), quote=False)}</p>" for p in paragraphs)
 
 
+def parse_markdown(text: str, *, allow_images: bool = False) -> str:
+    """Render Markdown to sanitized HTML with the parser."""
+    converter = _converter(allow_images)
+    converter.reset()
+    return sanitize(converter.convert(text), allow_images=allow_images)
+
+
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str, *, allow_images: bool = False) -> str:
-    """Render one update message to sanitized HTML."""
+    """Render one update message to sanitized HTML; text without Markdown signs skips the parser."""
     if is_plain(text):
         return sanitize(_plain_paragraphs(text), allow_images=allow_images)
-    converter = _converter(allow_images)
-    converter.reset()
-    return sanitize(converter.convert(text), allow_images=allow_images)
-
-
-def render_markdown_slowly(text: str, *, allow_images: bool = False) -> str:
-    """Always run the Markdown parser (tests compare it with the plain-text shortcut)."""
-    converter = _converter(allow_images)
-    converter.reset()
-    return sanitize(converter.convert(text), allow_images=allow_images)
+    return parse_markdown(text, allow_images=allow_images)

@@ -1,0 +1,113 @@
+"""The catalogue of every rule id a check can report, in the order the reference page lists them.
+
+Each check reports problems under one of these ids; a test scans the package
+for reported ids so none can skip the catalogue, and the handbook's reference
+page is rendered from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    """What a rule checks, shown in the handbook's reference page."""
+
+    id: str
+    level: str
+    summary: str
+    fails: str = ""
+    passes: str = ""
+
+
+# The catalogue of every rule id any check can report, in reference-page order.
+RULES: tuple[RuleDoc, ...] = (
+    RuleDoc("file-empty", "error", "The file is empty, holds only comments, or holds no YAML document."),
+    RuleDoc("file-binary", "error", "The file contains a NUL byte, so it is not text."),
+    RuleDoc("file-too-large", "error", "The file is larger than 1 MiB."),
+    RuleDoc("file-encoding", "error", "The file is not UTF-8 (for example UTF-16, or Latin-1 bytes)."),
+    RuleDoc("file-bom", "warning", "The file starts with a UTF-8 byte order mark."),
+    RuleDoc("file-not-mapping", "error", "The document is a list or a single value instead of a mapping of keys.", "- title: Outage", "title: Outage"),
+    RuleDoc("file-unreadable", "error", "The file cannot be read (no permission, or it vanished while being read)."),
+    RuleDoc("file-not-regular", "error", "The path is a symbolic link, a folder or a special file; only regular files are read, never followed."),
+    RuleDoc("file-name", "error", "The file name is not `<id>.yml` or `<id>.yaml`."),
+    RuleDoc("yaml-syntax", "error", "The YAML cannot be parsed.", "title: [unclosed", "title: Closed"),
+    RuleDoc("yaml-documents", "error", "The file holds more than one YAML document (`---`)."),
+    RuleDoc("yaml-duplicate-key", "error", "A key appears twice in one mapping; YAML would silently keep the last.", "title: A\ntitle: B", "title: A"),
+    RuleDoc("yaml-anchor", "error", "An anchor (`&name`) is used; anchors and aliases are how YAML bombs work.", "a: &x [1]", "a: [1]"),
+    RuleDoc("yaml-alias", "error", "An alias (`*name`) is used.", "b: *x", "b: [1]"),
+    RuleDoc("yaml-tag", "error", "An explicit or custom tag (`!!python/object`, `!foo`, `!!str`) is used.", "title: !!str 12", "title: '12'"),
+    RuleDoc("yaml-merge", "error", "A merge key (`<<`) is used."),
+    RuleDoc("yaml-key", "error", "A key is a list or a mapping instead of text."),
+    RuleDoc("yaml-nesting", "error", "Values are nested deeper than 32 levels."),
+    RuleDoc("yaml-scalar-size", "error", "A single value is longer than 65,536 characters."),
+    RuleDoc("yaml-truthy", "warning", "A plain `yes`, `no`, `on` or `off`, which YAML 1.1 tools read as a boolean.", "title: no", "title: 'no'"),
+    RuleDoc("text-control-character", "error", "A value contains a control character."),
+    RuleDoc("key-unknown", "error", "A key is not part of the format; the message suggests the closest known key.", "titel: Outage", "title: Outage"),
+    RuleDoc("key-missing", "error", "A required key is missing."),
+    RuleDoc("value-empty", "error", "A required key is present but empty."),
+    RuleDoc("type-mismatch", "error", "A value has the wrong type, for example a list where text belongs.", "title: [a, b]", "title: a and b"),
+    RuleDoc("id-invalid", "error", "The id (the file name without `.yml`) is not a safe slug: lower-case letters, digits and single hyphens, at most 100 characters.", "2026-03-01 API.yml", "2026-03-01-api.yml"),
+    RuleDoc("id-duplicate", "error", "Two files have the same id (for example `x.yml` and `x.yaml`, or the same name in two year folders)."),
+    RuleDoc("kind-unknown", "error", "`kind` is neither `incident` nor `maintenance`."),
+    RuleDoc("severity-unknown", "error", "`severity` is not a severity of the handbook.", "severity: SEV5", "severity: SEV2"),
+    RuleDoc("severity-missing", "error", "An incident has no `severity` (maintenance may omit it)."),
+    RuleDoc("type-unknown", "error", "`type` is not an incident type of the handbook."),
+    RuleDoc("component-unknown", "error", "A component id is not defined in `handbook/components.yml`.", "components: [apii]", "components: [api]"),
+    RuleDoc("component-duplicate", "error", "A component is listed twice in `components`."),
+    RuleDoc("component-not-affected", "error", "An update sets the status of a component the incident does not list in `components`."),
+    RuleDoc("component-status-unknown", "error", "A component status is not one of the handbook's component statuses.", "api: down", "api: major_outage"),
+    RuleDoc("status-unknown", "error", "An update's `status` is not a public status for this kind (incident or maintenance).", "status: fixed", "status: resolved"),
+    RuleDoc("timestamp-invalid", "error", "A timestamp cannot be read or names an impossible moment (February 30th, 25:00).", "at: 2026-02-30T10:00:00Z", "at: 2026-02-28T10:00:00Z"),
+    RuleDoc("timestamp-naive", "error", "A timestamp has no UTC offset, so its moment depends on the reader's zone.", "at: 2026-03-01 10:00", "at: 2026-03-01T10:00:00+01:00"),
+    RuleDoc("updates-empty", "error", "An incident has no public update; the first one says it started."),
+    RuleDoc("update-order", "error", "Updates are not in chronological order (oldest first)."),
+    RuleDoc(
+        "update-after-final",
+        "error",
+        "A final update (`resolved` or `completed`) follows another final one. To reopen a closed incident, append a non-final update; published updates are never edited.",
+        "- status: resolved\n- status: resolved",
+        "- status: resolved\n- status: investigating",
+    ),
+    RuleDoc("final-components-down", "error", "The final update leaves a component in a status other than operational."),
+    RuleDoc("maintenance-window", "error", "A maintenance window ends before (or when) it starts.", "scheduled: {start: 2026-03-02T02:00Z, end: 2026-03-02T01:00Z}", "scheduled: {start: 2026-03-02T01:00Z, end: 2026-03-02T02:00Z}"),
+    RuleDoc("maintenance-window-missing", "error", "A maintenance has no `scheduled` window."),
+    RuleDoc("window-on-incident", "error", "An incident has a `scheduled` window, which only maintenance has."),
+    RuleDoc("url-invalid", "error", "A link (`postmortem`, `internal.call`) is not an absolute http(s) URL."),
+    RuleDoc("correction-before-update", "error", "A correction is dated before the update it corrects."),
+    RuleDoc("role-unknown", "error", "`internal.roles` names a role the handbook does not define."),
+    RuleDoc("phase-unknown", "error", "An internal timeline entry names a phase that does not apply to this incident's type."),
+    RuleDoc("question-unknown", "error", "`internal.assessment` answers a question the handbook does not ask."),
+    RuleDoc("incident-manager-missing", "error", "A major incident (by its severity) has no person in a role the handbook requires for major incidents."),
+    RuleDoc("postmortem-missing", "warning", "A resolved incident whose severity requires a postmortem has no `postmortem` link; an error once the grace period after resolution has passed."),
+    RuleDoc("stale-open", "warning", "An unresolved incident has had no public update for longer than its severity's update cadence allows (at least a day)."),
+    RuleDoc("handbook-version-unknown", "error", "`handbook` pins a version that is not a tag of this repository."),
+    # Reported by `statusbook validate --base REF` (generator/history.py): the public record is append-only.
+    RuleDoc(
+        "history-update-edited",
+        "error",
+        "A published update's time or status was changed, or its message was changed without a new `correction: {at, reason}` note. The time is never editable: it names the update's anchor and feed entry.",
+        "- at: 2026-03-01T10:00:00Z\n  message: Fixed typo",
+        "- at: 2026-03-01T10:00:00Z\n  message: Fixed typo\n  correction: {at: 2026-03-01T11:00:00Z, reason: Named the wrong region}",
+    ),
+    RuleDoc("history-update-removed", "error", "A published update was removed; put it back (add a correction note to it if it was wrong)."),
+    RuleDoc("history-update-inserted", "error", "A new update was inserted before an already published one; new updates go after every published update."),
+    RuleDoc("history-correction-removed", "error", "The correction note of a published update was removed; corrections stay visible."),
+    RuleDoc("history-incident-deleted", "error", "A published incident file was deleted; its page and feed entries must live on."),
+    RuleDoc("history-incident-renamed", "error", "A published incident file was renamed to a new id, which would change its URL and feed ids; moving it to another folder under the same file name is fine."),
+    RuleDoc(
+        "history-reopened-by-edit",
+        "error",
+        "A published final update (`resolved`, `completed`) was edited or removed to reopen the incident; reopen it by appending a non-final update instead.",
+        "- status: investigating  # was: resolved",
+        "- status: resolved\n- status: investigating",
+    ),
+    # Reported when reading mkdocs.yml (its extra.statusbook settings) and when exporting the handbook's pages.
+    RuleDoc("config-syntax", "error", "`mkdocs.yml` (or a file it INHERITs) is not valid YAML."),
+    RuleDoc("config-timezone", "error", "`extra.statusbook.timezone` is not an IANA time zone.", "timezone: CET+1", "timezone: Europe/Amsterdam"),
+    RuleDoc("config-value", "error", "A setting of `extra.statusbook` is out of range: an unknown engine, a number below 1, or a folder outside the repository."),
+    RuleDoc("handbook-placeholder", "warning", "A handbook page has a `<!-- statusbook:... -->` placeholder that names no known table."),
+    RuleDoc("schema-*", "error", "Problems in the handbook's own schema files, reported with the same precision."),
+)
+RULE_IDS = frozenset(r.id for r in RULES)
