@@ -87,7 +87,7 @@ def child(kind: str, root: Path, cache: str) -> None:
         result = validate_repository(config, now=NOW, use_cache=kind.endswith("warm"))
         if result.has_errors():
             raise SystemExit("the corpus did not validate")
-        if kind.startswith("base") and history_problems(config, result.handbook, "HEAD~1"):
+        if kind.startswith("base") and history_problems(config, result.handbook, "HEAD~1")[0]:
             raise SystemExit("the change broke the append-only record")
     else:
         build(config, now=NOW, handbook=False, progress=messages.append)

@@ -62,7 +62,9 @@ def _report_failure(exc: ValidationFailed) -> None:
 
 
 root_option = click.option("--root", default=None, type=click.Path(file_okay=False, exists=True), help="Repository root holding mkdocs.yml (default: the nearest folder upwards that has one).")
-now_option = click.option("--now", "now_text", metavar="TIMESTAMP", help="Judge and show the site at this moment instead of the clock's.")
+now_option = click.option(
+    "--now", "now_text", metavar="TIMESTAMP", envvar="STATUSBOOK_NOW", help="Act as if the wall clock said this (default: $STATUSBOOK_NOW, else the clock); SOURCE_DATE_EPOCH still pins builds exactly."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -81,22 +83,41 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 def validate(root: str | None, fmt: str, strict: bool, no_cache: bool, now_text: str | None, base_ref: str | None, paths: tuple[str, ...]) -> None:
     """Check the handbook schema and every incident file; report all problems at once."""
-    from statusbook.commands.validate import history_problems, validate_repository
+    from statusbook.commands.validate import pull_request_problems, validate_repository
     from statusbook.io.files import selected_paths
 
     config = _config(root)
     now = _when(now_text, "--now") or clock_now()
     only = selected_paths(config, [Path(p) for p in paths]) if paths else None
     result = validate_repository(config, now=now, use_cache=not no_cache, only=only)
-    problems = list(result.problems)
-    if base_ref is not None and result.handbook is not None:
-        problems = sorted((*problems, *history_problems(config, result.handbook, base_ref)))
+    problems = pull_request_problems(config, result, base_ref) if base_ref is not None else list(result.problems)
     failed = has_errors(problems, strict=strict)
     concrete = resolve_format(fmt)
     problems = relocate(problems, _path_for(config.root, github=concrete == "github"))
     click.echo(format_problems(problems, result.file_count, concrete, ok=not failed), nl=False)
     if failed:
         sys.exit(1)
+
+
+@cli.command()
+@root_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True, help="text for people, json for bots.")
+@now_option
+def overdue(root: str | None, fmt: str, now_text: str | None) -> None:
+    """List what the team owes: postmortems due or overdue, stale incidents, maintenance left 'scheduled'."""
+    import json
+
+    from statusbook.commands.validate import overdue as overdue_items
+
+    config = _config(root)
+    items = relocate(overdue_items(config, _when(now_text, "--now") or clock_now()), _path_for(config.root, github=False))
+    if fmt == "json":
+        click.echo(json.dumps({"items": [p.to_json() for p in items]}, indent=2, ensure_ascii=False))
+    elif not items:
+        click.echo("Nothing overdue: every required postmortem is linked, every open incident is fresh, every maintenance is up to date.")
+    else:
+        click.echo("".join(f"{p.format()}\n" for p in items), nl=False)
+        click.echo(f"{len(items)} item{'s' if len(items) != 1 else ''} for the team (the status page publishes regardless)")
 
 
 def _path_for(root: Path, *, github: bool):
@@ -237,13 +258,15 @@ def schema(root: str | None, output: str | None) -> None:
 @click.option("--site", "site_dir", type=click.Path(file_okay=False, exists=True), help="Publish this already built folder instead of building.")
 @click.option("--strict", is_flag=True, help="Refuse to build when validation has warnings.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not report progress.")
-def publish(root: str | None, branch: str, remote: str | None, cname: str | None, message: str | None, site_dir: str | None, strict: bool, quiet: bool) -> None:
+@click.option("--notify", "announce", is_flag=True, help="Then announce what went live, as statusbook notify does (same branch and remote).")
+def publish(root: str | None, branch: str, remote: str | None, cname: str | None, message: str | None, site_dir: str | None, strict: bool, quiet: bool, announce: bool) -> None:
     """Commit the built site to a branch (default gh-pages) without touching your checkout, and optionally push it."""
     from statusbook.commands.publish import publish as publish_site
 
     say = _say(quiet)
+    config = _config(root)
     try:
-        result = publish_site(_config(root), branch=branch, remote=remote, cname=cname, message=message, site_dir=Path(site_dir) if site_dir else None, strict=strict, progress=say)
+        result = publish_site(config, branch=branch, remote=remote, cname=cname, message=message, site_dir=Path(site_dir) if site_dir else None, strict=strict, progress=say)
     except ValidationFailed as exc:
         _report_failure(exc)
         raise
@@ -252,17 +275,54 @@ def publish(root: str | None, branch: str, remote: str | None, cname: str | None
         say(f"pushed {branch} to {remote}")
     elif remote is not None:
         say(f"{remote}/{branch} is up to date; nothing to push")
+    if announce:
+        _notify(config, branch=branch, remote=remote, dry_run=False, now=None, quiet=quiet)
+
+
+def _notify(config: SiteConfig, *, branch: str, remote: str | None, dry_run: bool, now: datetime | None, quiet: bool) -> None:
+    from statusbook.commands.notify import notify as announce
+
+    try:
+        result = announce(config, branch=branch, remote=remote, dry_run=dry_run, now=now, clock=clock_now, progress=_say(quiet), show=click.echo)
+    except ValidationFailed as exc:
+        _report_failure(exc)
+        raise
+    if result.failed:
+        if quiet:  # a failure is reported even when progress is not
+            for target in result.targets:
+                if target.failure:
+                    click.echo(f"statusbook: {target.label}: failed: {target.failure}; {target.waiting} left for the next run", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@root_option
+@click.option("--branch", default="gh-pages", show_default=True, help="Branch that holds the published site.")
+@click.option("--push", "remote", is_flag=False, flag_value="origin", default=None, metavar="[REMOTE]", help="Announce what REMOTE (default origin) publishes, and push the record of what was sent there.")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent to each target; send and record nothing.")
+@now_option
+@click.option("--quiet", "-q", is_flag=True, help="Do not report progress.")
+def notify(root: str | None, branch: str, remote: str | None, dry_run: bool, now_text: str | None, quiet: bool) -> None:
+    """Announce each public change that went live since the last run (email, chat, webhooks), once per target.
+
+    Targets are the Apprise URLs in STATUSBOOK_NOTIFY and the file named by
+    extra.statusbook.notify_file. Exit status 1 when a target failed: it gets
+    what it missed on the next run, the others are not held back.
+    """
+    _notify(_config(root), branch=branch, remote=remote, dry_run=dry_run, now=_when(now_text, "--now"), quiet=quiet)
 
 
 @cli.command()
 @root_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-def serve(root: str | None, port: int, host: str) -> None:
+@now_option
+def serve(root: str | None, port: int, host: str, now_text: str | None) -> None:
     """Serve the whole site with live reload, rebuilding what changed when you edit an incident, page or template."""
     from statusbook.commands.serve import DevServer
 
-    server = DevServer(_config(root), host=host, port=port, clock=clock_now, log=_say(False))
+    fixed = _when(now_text, "--now")
+    server = DevServer(_config(root), host=host, port=port, clock=(lambda: fixed) if fixed else clock_now, log=_say(False))
     server.start()
     click.echo(f"statusbook: serving {server.url} (Ctrl+C to stop)", err=True)
     try:

@@ -119,7 +119,7 @@ def test_json_format_for_a_valid_repository(project: Project) -> None:
     project.write("incidents/2026/x.yml", VALID)
     run = validate(project, "--format", "json")
     assert run.code == 0
-    assert json.loads(run.stdout) == {"status": "ok", "files": 1, "errors": 0, "warnings": 0, "problems": []}
+    assert json.loads(run.stdout) == {"status": "ok", "files": 1, "errors": 0, "warnings": 0, "notices": 0, "problems": []}
 
 
 def test_github_format_annotates_each_problem(project: Project) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import feedparser
+import pytest
 from statusbook.commands.build import build_time
 from support.render import render
 from support.repos import Project
@@ -15,9 +18,10 @@ def entry_ids(data: bytes) -> list[str]:
     return [e.id for e in feed.entries]
 
 
-def test_ids_unique_within_each_feed_and_identical_across_builds(project: Project) -> None:
+def test_ids_unique_within_each_feed_and_identical_across_builds(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     write_samples(project)
-    assert build_time(project.root) == NOW  # the commit time is the build clock
+    monkeypatch.setenv("STATUSBOOK_NOW", "2026-06-01T12:02:00Z")
+    assert build_time(project.root) == NOW  # the commit is the last change before the wall clock: the build's clock
     first = render(project.root, parts=["feeds"])
     second = render(project.root, parts=["feeds"])
     paths = sorted(p for p in first if p.endswith((".atom", ".rss")))
@@ -29,6 +33,8 @@ def test_ids_unique_within_each_feed_and_identical_across_builds(project: Projec
     # An entry's id never depends on the build: a later commit keeps every id.
     project.write("incidents/README.md", "A later commit changes the build clock.\n")
     project.commit("later", date="2026-06-01T18:00:00Z")
-    assert build_time(project.root) != NOW
+    monkeypatch.setenv("STATUSBOOK_NOW", "2026-06-01T18:30:00Z")
+    assert build_time(project.root) == datetime(2026, 6, 1, 18, tzinfo=UTC)
     later = render(project.root, parts=["feeds"])
-    assert entry_ids(later["history.atom"]) == entry_ids(first["history.atom"])
+    # Later, more updates are public (the reports resolution, a window's end), and every earlier id is still there.
+    assert set(entry_ids(first["history.atom"])) < set(entry_ids(later["history.atom"]))

@@ -325,7 +325,7 @@ def governed(tmp_path_factory: pytest.TempPathFactory) -> object:
         "2026-02-01-old": incident_file("2026-02-01T10:00:00Z", "SEV3"),
         "2026-05-02-old-name": incident_file("2026-05-02T10:00:00Z", "SEV3"),
         "2026-05-03-new": incident_file("2026-05-03T10:00:00Z", "LOW"),
-        "2025-12-01-before": incident_file("2025-12-01T10:00:00Z", "LOW"),
+        "2025-12-01-before": incident_file("2025-12-01T10:00:00Z", "SEV3"),
         "2026-05-04-bad-pin": incident_file("2026-05-04T10:00:00Z", "LOW", pin="v9.9"),
     }
     for name, text in files.items():
@@ -342,7 +342,7 @@ def test_an_old_incident_is_checked_against_its_own_version(governed) -> None:
     assert rules_of(governed, "2026-05-01-pinned") == []  # SEV3 exists in the pinned v1.0
     assert rules_of(governed, "2026-02-01-old") == []  # started under v1.0
     assert rules_of(governed, "2026-05-03-new") == []  # LOW exists in v1.1
-    assert rules_of(governed, "2025-12-01-before") == []  # before any release: the working tree's schema
+    assert rules_of(governed, "2025-12-01-before") == []  # before any release: the first release's schema (SEV3 is in v1.0)
 
 
 def test_a_renamed_severity_fails_for_incidents_under_the_new_version(governed) -> None:
@@ -362,7 +362,7 @@ def test_each_incident_knows_its_governing_version(governed) -> None:
         "2026-05-01-pinned": "v1.0",
         "2026-02-01-old": "v1.0",
         "2026-05-03-new": "v1.1",
-        "2025-12-01-before": "dev",
+        "2025-12-01-before": "v1.0",  # older than every release: the first release, never the dev draft
         "2026-05-04-bad-pin": "v9.9",
     }
 

@@ -31,7 +31,7 @@ from support.render import valid
 from support.repos import REPO
 
 MARKER = "ZQXLEAK"
-NOW = datetime.fromtimestamp(1795000000, tz=UTC)  # 2026-11-18, after every sample incident
+NOW = datetime(2026, 11, 28, tzinfo=UTC)  # after every update of every sample incident
 
 
 def _copy_repo(dest: Path) -> Path:
@@ -88,7 +88,7 @@ def leak_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes
     counter = [0]
     for path in sorted((root / "incidents").rglob("*.y*ml")):
         path.write_text(_plant(path.read_text(encoding="utf-8"), counter), encoding="utf-8")
-    valid(root, datetime(2026, 11, 18, tzinfo=UTC))  # the planted copy still validates without errors
+    valid(root, NOW)  # the planted copy still validates without errors
     return _build(root, handbook=True), counter[0]
 
 

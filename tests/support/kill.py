@@ -3,7 +3,7 @@
 The build runs in a child process (``python -c``) that first replaces the
 writer's seams: ``statusbook.io.writer._pause`` (called between the two renames
 of the swap, with "swap") or ``SiteWriter.write`` (to stop once N files are
-on disk). At that point the child says so on stdout and waits for a signal,
+on disk: the writer's worker thread counts them in ``written``). At that point the child says so on stdout and waits for a signal,
 so the test kills it exactly there: no sleeping, no race.
 """
 
@@ -42,11 +42,16 @@ else:
     after = int(point.removeprefix("file:"))
     original = writer.SiteWriter.write
 
+    calls = []
+
     def write(self, path, data):
-        found = original(self, path, data)
-        if self.written == after:
+        original(self, path, data)
+        calls.append(path)
+        if len(calls) == after:
+            while self.written < after:  # the worker writes in the background: wait until the files are on disk
+                import time
+                time.sleep(0.005)
             stop(point)
-        return found
 
     writer.SiteWriter.write = write
 build(load_config(root), now=datetime.fromisoformat(now) if now else None, handbook=False)

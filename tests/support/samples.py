@@ -96,7 +96,7 @@ updates:
     message: Scheduled reports arrive late.
     components:
       reports: degraded_performance
-  - at: 2026-06-02T09:00:00Z
+  - at: 2026-06-01T12:04:00Z  # within the clock skew allowed: valid, but not public until then
     status: resolved
     message: Reports are on time again.
     components:
@@ -150,7 +150,7 @@ updates:
     message: We will switch email providers.
 """,
 }
-UPDATE_COUNT = 3 + 2 + 1 + 1 + 3 + 1  # published updates; the reports resolution is in the future
+UPDATE_COUNT = 3 + 2 + 1 + 1 + 3 + 1  # published updates; the reports resolution is four minutes in the future
 WINDOW_EDGES = 2  # the email maintenance's unannounced start and end
 
 

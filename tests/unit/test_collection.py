@@ -41,7 +41,7 @@ def test_a_stricter_new_policy_does_not_apply_to_incidents_governed_by_the_old_o
     assert checked.problems == ()
 
     under_new = check_collection([checked], new, now=NOW)
-    assert [(p.line, p.column, p.rule, str(p.level)) for p in under_new] == [(8, 5, "postmortem-missing", "error")]
+    assert [(p.line, p.column, p.rule, str(p.level)) for p in under_new] == [(8, 5, "postmortem-overdue", "notice")]
 
     under_old = check_collection([checked], new, now=NOW, handbook_for=lambda incident: old)
     assert under_old == []

@@ -80,8 +80,17 @@ RULES: tuple[RuleDoc, ...] = (
     RuleDoc("phase-unknown", "error", "An internal timeline entry names a phase that does not apply to this incident's type."),
     RuleDoc("question-unknown", "error", "`internal.assessment` answers a question the handbook does not ask."),
     RuleDoc("incident-manager-missing", "error", "A major incident (by its severity) has no person in a role the handbook requires for major incidents."),
-    RuleDoc("postmortem-missing", "warning", "A resolved incident whose severity requires a postmortem has no `postmortem` link; an error once the grace period after resolution has passed."),
-    RuleDoc("stale-open", "warning", "An unresolved incident has had no public update for longer than its severity's update cadence allows (at least a day)."),
+    RuleDoc("postmortem-missing", "notice", "A resolved incident whose severity requires a postmortem has no `postmortem` link yet, within the grace period after resolution. Team process: reported, never blocking."),
+    RuleDoc("postmortem-overdue", "notice", "The grace period after resolution has passed and the required postmortem is still missing. Team process: reported loudly, never blocking a customer update."),
+    RuleDoc("stale-open", "notice", "An unresolved incident has had no public update for longer than its severity's update cadence allows (at least a day). Team process: reported, never blocking."),
+    RuleDoc("maintenance-overdue", "notice", "A maintenance is still `scheduled` after its window ended: the page shows it completed; post the real outcome. Team process: reported, never blocking."),
+    RuleDoc(
+        "update-in-future",
+        "error",
+        "An update or correction is dated later than now (more than 5 minutes of clock skew): it cannot have been posted yet. Write the time it was posted.",
+        "- at: 2027-05-01T10:00:00Z  # today is 2026-11-29",
+        "- at: 2026-11-29T10:00:00Z",
+    ),
     RuleDoc("handbook-version-unknown", "error", "`handbook` pins a version that is not a tag of this repository."),
     # Reported by `statusbook validate --base REF` (generator/history.py): the public record is append-only.
     RuleDoc(
@@ -111,3 +120,5 @@ RULES: tuple[RuleDoc, ...] = (
     RuleDoc("schema-*", "error", "Problems in the handbook's own schema files, reported with the same precision."),
 )
 RULE_IDS = frozenset(r.id for r in RULES)
+# Rules about the team's own process: notices in every report, never a reason to fail a build, a publish or a check.
+PROCESS_RULES = frozenset(r.id for r in RULES if r.level == "notice")

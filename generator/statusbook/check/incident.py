@@ -37,11 +37,14 @@ class CheckedFile:
     incident: Incident | None
     internal: Internal | None
     problems: tuple[Problem, ...]
-    marks: tuple[tuple[str, Mark], ...] = ()
+    marks: tuple[tuple[str, int, int], ...] = ()  # (name, line, column) of named parts: "handbook", "last-update", "update-3"
 
     def mark(self, name: str) -> Mark:
         """Return where a named part of the file is (``handbook``, ``last-update``), or its start."""
-        return dict(self.marks).get(name, Mark(1, 1))
+        for found, line, column in self.marks:
+            if found == name:
+                return Mark(line, column)
+        return Mark(1, 1)
 
 
 def incident_id(path: str) -> str:
@@ -98,7 +101,9 @@ class _IncidentChecker:
             if key in root:
                 self.marks[key] = root.value_mark(key)
         if isinstance(root.get("updates"), MarkedList) and root["updates"]:
-            self.marks["last-update"] = root["updates"].item_mark(len(root["updates"]) - 1)
+            items = root["updates"]
+            self.marks["last-update"] = items.item_mark(len(items) - 1)
+            self.marks.update((f"update-{index}", items.item_mark(index)) for index in range(len(items)))
         kind = get(root, "kind", TEXT, Kind.INCIDENT)
         if kind not in tuple(Kind):
             report.error(root.value_mark("kind"), "kind-unknown", expected("a kind", kind, tuple(Kind)))
@@ -336,4 +341,4 @@ def check_incident_file(data: bytes, path: str, handbook: Handbook) -> CheckedFi
     problems = tuple(sorted(parsed.problems + tuple(checker.report.problems)))
     if any(p.is_error for p in problems):
         incident = None
-    return CheckedFile(path, file_id, incident, internal, problems, tuple(sorted(checker.marks.items())))
+    return CheckedFile(path, file_id, incident, internal, problems, tuple((name, mark.line, mark.column) for name, mark in sorted(checker.marks.items())))

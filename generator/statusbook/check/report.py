@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 
-from statusbook.core.problems import Problem
+from statusbook.core.problems import Level, Problem
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -37,10 +37,18 @@ def resolve_format(name: str) -> str:
     return name
 
 
+def _count(problems: Sequence[Problem], level: Level) -> int:
+    return sum(1 for p in problems if p.level is level)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
 def summary(problems: Sequence[Problem], files: int) -> str:
-    errors = sum(1 for p in problems if p.is_error)
-    warnings = len(problems) - errors
-    return f"{files} file{'s' if files != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    text = f"{_plural(files, 'file')} checked: {_plural(_count(problems, Level.ERROR), 'error')}, {_plural(_count(problems, Level.WARNING), 'warning')}"
+    notices = _count(problems, Level.NOTICE)
+    return text + (f", {_plural(notices, 'notice')} about the team's own process (never blocking)" if notices else "")
 
 
 def format_text(problems: Sequence[Problem], files: int) -> str:
@@ -50,12 +58,12 @@ def format_text(problems: Sequence[Problem], files: int) -> str:
 
 
 def format_json(problems: Sequence[Problem], files: int, *, ok: bool) -> str:
-    errors = sum(1 for p in problems if p.is_error)
     body = {
         "status": "ok" if ok else "fail",
         "files": files,
-        "errors": errors,
-        "warnings": len(problems) - errors,
+        "errors": _count(problems, Level.ERROR),
+        "warnings": _count(problems, Level.WARNING),
+        "notices": _count(problems, Level.NOTICE),
         "problems": [p.to_json() for p in problems],
     }
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -73,7 +81,7 @@ def format_github(problems: Sequence[Problem], files: int) -> str:
     """GitHub workflow commands, which show each problem on its line of the pull request."""
     lines = []
     for p in problems:
-        command = "error" if p.is_error else "warning"
+        command = str(p.level)  # error, warning, notice: GitHub's own three
         props = f"file={_escape_property(p.path)},line={p.line},col={p.column},title={_escape_property(p.rule)}"
         lines.append(f"::{command} {props}::{_escape_data(p.message)}")
     lines.append(summary(problems, files))

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from statusbook.check.incident import CheckedFile
 from statusbook.core.model import Correction, Incident, Internal, TimelineEntry, Update, Window
-from statusbook.core.problems import Level, Mark, Problem
+from statusbook.core.problems import Level, Problem
 
 
 def _time(moment: datetime) -> str:
@@ -30,67 +30,48 @@ def encode(checked: CheckedFile) -> list:
         _encode_incident(checked.incident) if checked.incident else None,
         _encode_internal(checked.internal) if checked.internal else None,
         [[p.path, p.line, p.column, p.rule, int(p.level), p.message] for p in checked.problems],
-        [[name, m.line, m.column] for name, m in checked.marks],
+        [list(mark) for mark in checked.marks],
     ]
-
-
-def _str(value: object) -> str:
-    if type(value) is not str:
-        raise TypeError("not text")
-    return value
-
-
-def _opt(value: object) -> str | None:
-    return None if value is None else _str(value)
-
-
-def _int(value: object) -> int:
-    if type(value) is not int:
-        raise TypeError("not a whole number")
-    return value
 
 
 _when = datetime.fromisoformat
 
 
-def _pairs(items: list) -> tuple[tuple[str, str], ...]:
-    return tuple((_str(a), _str(b)) for a, b in items)
-
-
 def _decode_incident(raw: list) -> Incident:
     ident, path, title, kind, severity, type_id, components, updates, window, postmortem, handbook = raw
-    decoded = tuple(
-        Update(_when(_str(at)), _str(status), _str(message), _pairs(states), Correction(_when(_str(c[0])), _str(c[1])) if c is not None else None)
+    decoded = tuple([
+        Update(_when(at), status, message, tuple([(a, b) for a, b in states]), None if c is None else Correction(_when(c[0]), c[1]))
         for at, status, message, states, c in updates
-    )
-    return Incident(
-        id=_str(ident),
-        path=_str(path),
-        title=_str(title),
-        kind=_str(kind),
-        severity=_opt(severity),
-        type=_str(type_id),
-        components=tuple(_str(c) for c in components),
-        updates=decoded,
-        scheduled=Window(_when(_str(window[0])), _when(_str(window[1]))) if window is not None else None,
-        postmortem=_opt(postmortem),
-        handbook=_opt(handbook),
-    )
+    ])
+    scheduled = None if window is None else Window(_when(window[0]), _when(window[1]))
+    return Incident(ident, path, title, kind, severity, type_id, tuple(components), decoded, scheduled, postmortem, handbook)
 
 
 def _decode_internal(raw: list) -> Internal:
     ident, roles, chat, call, assessment, impact, timeline = raw
-    return Internal(_str(ident), _pairs(roles), _str(chat), _str(call), _pairs(assessment), _str(impact), tuple(TimelineEntry(_when(_str(a)), _str(p), _str(n)) for a, p, n in timeline))
+    entries = tuple([TimelineEntry(_when(a), p, n) for a, p, n in timeline])
+    return Internal(ident, tuple([(a, b) for a, b in roles]), chat, call, tuple([(a, b) for a, b in assessment]), impact, entries)
 
 
 def decode(raw: list) -> CheckedFile:
-    """Rebuild a result; raises (TypeError, ValueError, ...) on anything not of the expected shape."""
+    """Rebuild a result from what :func:`encode` wrote; raises (TypeError, ValueError, ...) on anything of another shape.
+
+    The cache is this machine's own (outside the working tree) and keyed by
+    the source's bytes, so decoding checks the shape, not every value's type:
+    at ten thousand files, checking each string costs more than reading them.
+    """
     path, ident, incident, internal, problems, marks = raw
-    return CheckedFile(
-        _str(path),
-        _str(ident),
-        _decode_incident(incident) if incident is not None else None,
-        _decode_internal(internal) if internal is not None else None,
-        tuple(Problem(_str(p), _int(line), _int(col), _str(rule), Level(_int(level)), _str(message)) for p, line, col, rule, level, message in problems),
-        tuple((_str(name), Mark(_int(line), _int(col))) for name, line, col in marks),
+    checked = CheckedFile(
+        path,
+        ident,
+        None if incident is None else _decode_incident(incident),
+        None if internal is None else _decode_internal(internal),
+        tuple([Problem(p, line, col, rule, _LEVELS[level], message) for p, line, col, rule, level, message in problems]),
+        tuple([(name, line, col) for name, line, col in marks]),
     )
+    if type(path) is not str or type(ident) is not str:
+        raise TypeError("not a checked file")
+    return checked
+
+
+_LEVELS = {int(level): level for level in Level}

@@ -9,9 +9,11 @@ swaps the new site in only when every file is on disk.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,8 +23,10 @@ from statusbook.check.validation import Validation
 from statusbook.commands.validate import validate_repository
 from statusbook.core import urls
 from statusbook.core.config import CONFIG_FILE, SiteConfig
+from statusbook.core.model import Incident
+from statusbook.core.timestamps import TimestampError, parse_timestamp
 from statusbook.core.versions import DEV, Release
-from statusbook.errors import ValidationFailed
+from statusbook.errors import UsageError, ValidationFailed
 from statusbook.handbook.export import VersionFiles
 from statusbook.handbook.site import VersionPlan, build_versions, handbook_outputs, version_key
 from statusbook.io import git
@@ -36,6 +40,7 @@ from statusbook.render.ical import calendar_files
 from statusbook.render.json_schema import schema_files
 from statusbook.render.output import Output
 from statusbook.render.status_pages import status_pages
+from statusbook.view.clock import snapped
 from statusbook.view.status_view import StatusView, build_status_view
 
 # The parts of the status side, in build order; the handbook comes last.
@@ -58,13 +63,49 @@ class BuildResult:
     stats: dict[str, int]
 
 
-def build_time(root: Path) -> datetime:
-    """The build's clock: SOURCE_DATE_EPOCH, else the HEAD commit's time, so rebuilds are identical."""
+def pinned_time() -> datetime | None:
+    """SOURCE_DATE_EPOCH, which pins the clock exactly (reproducible-builds.org), or None."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    with git.open_repository(root) as project:
-        return git.commit_time(project) or datetime(1970, 1, 1, tzinfo=UTC)
+    return datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else None
+
+
+NOW_ENV = "STATUSBOOK_NOW"
+
+
+def wall_time() -> datetime:
+    """What time it is: SOURCE_DATE_EPOCH when set, else $STATUSBOOK_NOW (a run "at" another moment), else the machine's clock."""
+    pinned = pinned_time()
+    if pinned is not None:
+        return pinned
+    given = os.environ.get(NOW_ENV, "").strip()
+    if given:
+        try:
+            return parse_timestamp(given)
+        except TimestampError as exc:
+            raise UsageError(f"{NOW_ENV}: {exc}") from None
+    return datetime.now(UTC)
+
+
+def site_clock(config: SiteConfig, incidents: Iterable[Incident], wall: datetime) -> datetime:
+    """The moment the site is built at: ``wall`` snapped back to the last moment the public page could change.
+
+    SOURCE_DATE_EPOCH pins it exactly instead. See :mod:`statusbook.view.clock`.
+    """
+    pinned = pinned_time()
+    if pinned is not None:
+        return pinned
+    with git.open_repository(config.root) as project:
+        commit = git.commit_time(project)
+    return snapped(wall, incidents, config.zone, commit=commit)
+
+
+def build_time(root: Path) -> datetime:
+    """The clock of a build of ``root`` right now (for tools and tests that need the same moment the build takes)."""
+    from statusbook.io.config_file import load_config
+
+    config = load_config(root)
+    validation = validate_repository(config, now=wall_time())
+    return site_clock(config, validation.incidents, wall_time())
 
 
 def validated(config: SiteConfig, now: datetime, *, strict: bool = False, use_cache: bool = True) -> Validation:
@@ -162,11 +203,12 @@ def write(outputs: Iterable[Output], target: Path, cache: RenderCache, journal: 
             key = cache.key(output.path, output.inputs)
             live = cache.reusable(output.path, key)
             if live is not None:
-                cache.remember(output.path, key, writer.link(output.path, live), reused=True)
+                writer.link(output.path, live)
             else:
-                cache.remember(output.path, key, writer.write(output.path, output.render()), reused=False)
+                writer.write(output.path, output.render())
+            cache.remember(output.path, key, reused=live is not None)
         writer.commit()
-    cache.save()
+    cache.save(writer.files)
     return sorted(writer.paths), {"written": writer.written, "linked": writer.linked, "rendered": cache.rendered, "reused": cache.reused}
 
 
@@ -191,16 +233,20 @@ def build(
     site_key = hashlib.blake2b(str(target).encode(), digest_size=8).hexdigest()
     journal = folder / f"writer-{site_key}.json" if folder else None
     recover_site(target, journal)  # first: a build that fails validation still brings back a site a killed build moved aside
-    now = now or build_time(config.root)
-    validation = validated(config, now, strict=strict, use_cache=use_cache)
+    wall = now or wall_time()
+    validation = validated(config, wall, strict=strict, use_cache=use_cache)
+    for problem in validation.problems:  # what does not stop the build is still said, loudly
+        progress(problem.format())
+    now = site_clock(config, validation.incidents, wall)
     view = status_view(config, validation, now)
     validation = dataclasses.replace(validation, files=(), internals=())  # nothing renders them: let them go
     cache = RenderCache(folder / f"render-{site_key}.json" if folder else None, target, code_digest(), repr(config), view.handbook.digest)
-    outputs = status_outputs(view, progress)
-    if handbook:
-        store = folder / "handbook" if folder else None
-        outputs = _chain(outputs, _handbook(config, now, progress, store))
-    paths, stats = write(outputs, target, cache, journal)
+    with contextlib.ExitStack() as scratch:  # a store for the handbook's built versions, alive until the site is written
+        outputs = status_outputs(view, progress)
+        if handbook:
+            store = folder / "handbook" if folder else Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="statusbook-handbook-")))
+            outputs = _chain(outputs, handbook_part(config, now, progress, store))
+        paths, stats = write(outputs, target, cache, journal)
     progress(f"rendered {stats['rendered']} pages, reused {stats['reused']} unchanged; wrote {stats['written']} files, linked {stats['linked']}")
     return BuildResult(target, validation, tuple(paths), stats)
 
@@ -209,12 +255,3 @@ def _chain(*parts: Iterable[Output]) -> Iterator[Output]:
     for part in parts:
         yield from part
 
-
-def _handbook(config: SiteConfig, now: datetime, progress: Callable[[str], None], store: Path | None) -> Iterator[Output]:
-    if store is not None:
-        yield from handbook_part(config, now, progress, store)
-        return
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="statusbook-handbook-store-") as scratch:
-        yield from handbook_part(config, now, progress, Path(scratch))

@@ -20,6 +20,7 @@ from statusbook.core.config import SiteConfig
 from statusbook.errors import GitOpsError, UsageError
 from statusbook.io import git
 from statusbook.io.files import read_tree
+from statusbook.io.ledger import LEDGER_PATH
 from statusbook.io.writer import SITE_MARKER
 
 _DOMAIN = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
@@ -51,6 +52,16 @@ def site_files(config: SiteConfig, site_dir: Path | None, *, strict: bool, progr
         return {path: data for path, data in read_tree(result.target).items() if path != SITE_MARKER}
 
 
+def keep_announcement_record(project: git.Project, files: dict[str, bytes], parent: str | None) -> dict[str, bytes]:
+    """Carry statusbook notify's record of what was announced (:mod:`statusbook.io.ledger`) from the published commit into the new site.
+
+    The record lives on the published branch so every clone knows it; a new
+    site commit that dropped it would make the next notify start afresh.
+    """
+    record = git.read_blob(project, parent, LEDGER_PATH) if parent is not None else None
+    return files if record is None else {**files, LEDGER_PATH: record}
+
+
 def commit_site(project: git.Project, files: dict[str, bytes], *, branch: str, message: str, remote: str | None) -> PublishResult:
     """Commit ``files`` as the whole tree of ``branch`` and optionally push it, refusing to overwrite others' work."""
     ref = git.check_branch_name(project, branch)
@@ -71,6 +82,7 @@ def commit_site(project: git.Project, files: dict[str, bytes], *, branch: str, m
                 f"  Look at them with: git log {branch}..{remote}/{branch}\n"
                 f"  To publish on top of them: git branch -f {branch} {remote}/{branch} (this drops your {ours} unpushed publish commit{'s' if ours != 1 else ''}), then publish again."
             )
+    files = keep_announcement_record(project, files, parent)
     tree = git.write_tree(project, files)
     commit = None
     if parent is None or git.tree_of(project, parent) != tree:

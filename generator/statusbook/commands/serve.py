@@ -7,8 +7,8 @@ side, a handbook page the handbook, and the schema, a template or
 The live-reload script is added to HTML responses as they are served, never to
 built files. When an edit breaks validation, the last good site stays up with
 the problems shown in a banner. The clock is the caller's (the command line
-passes SOURCE_DATE_EPOCH or the wall clock), so an incident opened a minute ago
-shows as it will once committed and built.
+passes ``--now``, SOURCE_DATE_EPOCH or the wall clock), snapped like a build's,
+so an incident opened a minute ago shows as it will once committed and built.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from statusbook.check.report import format_text
-from statusbook.commands.build import handbook_part, status_outputs, status_view
+from statusbook.commands.build import handbook_part, site_clock, status_outputs, status_view
 from statusbook.commands.validate import validate_repository
 from statusbook.core.config import CONFIG_FILE, SiteConfig
 from statusbook.core.handbook import COMPONENTS_FILE, SCHEMA_FILE
@@ -174,11 +174,12 @@ class DevServer:
                     self._publish(self.state.parts, str(exc), ())
                     return
             config = self.config
-            now = self.clock()
-            validation = validate_repository(config, now=now)
+            wall = self.clock()
+            validation = validate_repository(config, now=wall)
             if validation.has_errors():
                 self._publish(self.state.parts, format_text(validation.problems, validation.file_count), ())
                 return
+            now = site_clock(config, validation.incidents, wall)  # as a build at this moment would show it
             parts = dict(self.state.parts)
             rendered = []
             try:

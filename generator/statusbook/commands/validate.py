@@ -14,18 +14,22 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
+import yaml
+
 from statusbook.check.append_only import check_history
+from statusbook.check.catalogue import PROCESS_RULES
 from statusbook.check.collection import check_collection
 from statusbook.check.incident import CheckedFile, check_incident_file, incident_id
 from statusbook.check.stored import decode, encode
 from statusbook.check.validation import Validation
-from statusbook.core.config import SiteConfig
+from statusbook.core.config import CONFIG_FILE, SiteConfig
 from statusbook.core.handbook import COMPONENTS_FILE, SCHEMA_FILE, Handbook, parse_handbook
 from statusbook.core.problems import Level, Problem
 from statusbook.core.versions import GoverningHandbooks, Release, governing_version
 from statusbook.core.yaml_source import read_yaml
 from statusbook.io import git
 from statusbook.io.cache import code_digest, repository_cache
+from statusbook.io.config_file import safe_mkdocs_loader
 from statusbook.io.files import INCIDENT_SUFFIXES, find_incident_files, read_source, relative
 from statusbook.io.result_cache import ResultCache, result_key
 
@@ -85,12 +89,18 @@ def read_governing_handbooks(config: SiteConfig, current: Handbook) -> tuple[Gov
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while results pile up: they hold no cycles, and rescanning them costs more than reading."""
+    """Pause the cyclic garbage collector while results pile up, then exempt them from it.
+
+    Results hold no reference cycles and live as long as the command;
+    scanning them, while they pile up or at every later full collection,
+    costs more than reading them.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -154,29 +164,47 @@ def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = 
     )
 
 
-def history_problems(config: SiteConfig, handbook: Handbook, ref: str) -> list[Problem]:
-    """Compare the incident files with their versions at ``ref`` (see :mod:`statusbook.check.append_only`).
+def base_incidents_dir(project: git.Project, sha: str, fallback: str) -> str:
+    """Where the base kept its incident files, by its own mkdocs.yml (a change may move them)."""
+    data = git.read_files_at(project, sha, [CONFIG_FILE]).get(CONFIG_FILE)
+    if data is None:
+        return fallback
+    try:
+        raw = yaml.load(data, Loader=safe_mkdocs_loader())
+    except (yaml.YAMLError, ValueError):
+        return fallback
+    extra = raw.get("extra") if isinstance(raw, dict) else None
+    ours = extra.get("statusbook") if isinstance(extra, dict) else None
+    folder = ours.get("incidents_dir") if isinstance(ours, dict) else None
+    return folder.strip("/") if isinstance(folder, str) and folder.strip("/") and ".." not in folder.split("/") else "incidents"
 
-    Only what can differ is read: files git reports as changed since ``ref``,
-    files that moved, and, when a published id is missing, the new files it
-    may have been renamed to. The base's other files are listed, not read.
+
+def history_problems(config: SiteConfig, handbook: Handbook, ref: str) -> tuple[list[Problem], set[str]]:
+    """Compare the incident files with what ``ref`` published; also name the files the change touches.
+
+    See :mod:`statusbook.check.append_only`. The base is read at its own
+    configuration (a change that moves the incidents folder still compares
+    with every published incident), and only what can differ is read: files
+    git reports as changed since ``ref``, files that moved, and, when a
+    published id is missing, the new files it may have been renamed to.
     """
     current_paths, _ = find_incident_files(config.incidents_path, config.root)
     current_by_id = {incident_id(p): p for p in reversed(current_paths)}
     with git.open_project(config.root) as project:
         if ref == "HEAD" and not git.has_commits(project):
-            return []  # the first commit: nothing has been published yet
+            return [], set(current_paths)  # the first commit: nothing has been published yet
         sha, label = git.resolve_commit(project, ref)
-        base_paths = git.list_folder_at(project, sha, config.incidents_dir, INCIDENT_SUFFIXES)
+        base_dir = base_incidents_dir(project, sha, config.incidents_dir)
+        base_paths = git.list_folder_at(project, sha, base_dir, INCIDENT_SUFFIXES)
         top = project.top
         if top is not None and config.root.resolve().is_relative_to(top.resolve()):
-            changed = git.changed_since(project, sha, config.incidents_dir)
+            changed = git.changed_since(project, sha, base_dir) | git.changed_since(project, sha, config.incidents_dir)
         else:  # files unpacked beside a bare repository (a server-side hook): git cannot diff them, so read every published file
             changed = set(base_paths)
         base_ids = {incident_id(p) for p in base_paths}
         missing = [p for p in base_paths if incident_id(p) not in current_by_id]
         read_base = {p for p in base_paths if p in changed or current_by_id.get(incident_id(p)) not in (None, p)} | set(missing)
-        base = git.read_folder_at(project, sha, config.incidents_dir, INCIDENT_SUFFIXES, only=read_base)
+        base = git.read_folder_at(project, sha, base_dir, INCIDENT_SUFFIXES, only=read_base)
     wanted = {current_by_id[incident_id(p)] for p in read_base if incident_id(p) in current_by_id}
     if missing:
         wanted |= {p for i, p in current_by_id.items() if i not in base_ids}
@@ -185,4 +213,17 @@ def history_problems(config: SiteConfig, handbook: Handbook, ref: str) -> list[P
         data, problem = read_source(config.root, rel)
         if problem is None:
             current[rel] = data  # an unreadable file's own check reports it
-    return check_history(base, current, handbook, label, base_ids=base_ids, current_ids=set(current_by_id))
+    touched = {p for p in current_paths if p in changed or p not in set(base_paths)}
+    return check_history(base, current, handbook, label, base_ids=base_ids, current_ids=set(current_by_id)), touched
+
+
+def pull_request_problems(config: SiteConfig, validation: Validation, ref: str) -> list[Problem]:
+    """What a pull-request check reports: the validation, the append-only record, and process notices only on the files it touches."""
+    history, touched = history_problems(config, validation.handbook, ref) if validation.handbook is not None else ([], set())
+    kept = [p for p in validation.problems if p.rule not in PROCESS_RULES or p.path in touched]
+    return sorted((*kept, *history))
+
+
+def overdue(config: SiteConfig, now: datetime) -> list[Problem]:
+    """The team's own to-do list: postmortems due or overdue, incidents left without updates, maintenance left 'scheduled'."""
+    return [p for p in validate_repository(config, now=now).problems if p.rule in PROCESS_RULES]

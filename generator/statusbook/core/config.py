@@ -85,10 +85,6 @@ class SiteConfig:
     def theme_path(self) -> Path:
         return self.root / self.theme_dir
 
-    @property
-    def notify_path(self) -> Path | None:
-        return self.root / self.notify_file if self.notify_file else None
-
 
 def _zone(name: str) -> ZoneInfo | None:
     try:

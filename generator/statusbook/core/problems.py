@@ -10,8 +10,14 @@ from enum import IntEnum
 
 
 class Level(IntEnum):
-    """How bad a problem is; errors fail validation, warnings only under --strict."""
+    """How bad a problem is: errors fail validation, warnings only under --strict, notices never.
 
+    Notices are the team's own process (a postmortem due, an incident left
+    without updates): loud in every report, but never a reason to stop
+    publishing what customers need to read.
+    """
+
+    NOTICE = 0
     WARNING = 1
     ERROR = 2
 
@@ -71,6 +77,9 @@ class Reporter:
     def warning(self, mark: Mark, rule: str, message: str) -> None:
         self.problems.append(Problem(self.path, mark.line, mark.column, rule, Level.WARNING, message))
 
+    def notice(self, mark: Mark, rule: str, message: str) -> None:
+        self.problems.append(Problem(self.path, mark.line, mark.column, rule, Level.NOTICE, message))
+
 
 def quote_list(values: Iterable[str]) -> str:
     """Join allowed values for a message: ``a, b, c``."""
@@ -107,8 +116,8 @@ def expected(kind: str, value: object, choices: Iterable[str]) -> str:
 
 
 def is_failure(problem: Problem, *, strict: bool = False) -> bool:
-    """Tell whether one problem fails validation: an error, or under ``strict`` any problem."""
-    return strict or problem.is_error
+    """Tell whether one problem fails validation: an error, or under ``strict`` a warning too; a notice never."""
+    return problem.is_error or (strict and problem.level is Level.WARNING)
 
 
 def has_errors(problems: Iterable[Problem], *, strict: bool = False) -> bool:

@@ -44,7 +44,7 @@ TARGET_SHAPE = Shape(
         Field(
             "url",
             TEXT,
-            "where to send: an Apprise URL (mailto://, slack://, msteams://, json://, ntfy://...) or statuspage+https://... for a webhook that receives"
+            "where to send: an Apprise URL (mailto://, slack://, workflows:// for Teams, json://, ntfy://...) or statuspage+https://... for a webhook that receives"
             " Statuspage's JSON; ${NAME} is replaced by the environment variable NAME",
             required=True,
         ),

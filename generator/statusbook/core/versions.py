@@ -52,6 +52,18 @@ def version_key(name: str) -> tuple[tuple[int, int, str], ...]:
     return (*parts, (1, 0, ""))
 
 
+def is_prerelease(name: str) -> bool:
+    """Tell a pre-release (v2.0rc1, v2.0-beta, v3.0a2) from a release: a word after the version's first number."""
+    parts = _PART_RE.findall(name)
+    first = next((n for n, p in enumerate(parts) if p.isdigit()), None)
+    return first is not None and any(not p.isdigit() for p in parts[first + 1 :])
+
+
+def latest_release(releases: Sequence[Release]) -> Release | None:
+    """The release ``latest`` stands for: the newest that is not a pre-release (``releases`` newest first)."""
+    return next((r for r in releases if not is_prerelease(r.name)), None)
+
+
 def newest_first(releases: Iterable[Release]) -> tuple[Release, ...]:
     """Sort releases by version, newest first (ties broken by name, for a stable order)."""
     by_name = sorted(releases, key=lambda r: r.name)
@@ -59,17 +71,19 @@ def newest_first(releases: Iterable[Release]) -> tuple[Release, ...]:
 
 
 def governing_version_at(pin: str | None, started_at: datetime | None, releases: Sequence[Release]) -> str:
-    """Return the pinned version, else the newest release made at or before the start, else ``dev``.
+    """Return the pinned version, else the newest release made at or before the start, else the first release, else ``dev``.
 
     ``releases`` must be newest first. Without a start time the newest release
-    governs, as it would for an incident opened now.
+    governs, as it would for an incident opened now. An incident older than
+    every release is governed by (and links customers to) the first release:
+    once there is a release, nothing public points at the ``dev`` draft.
     """
     if pin:
         return pin
     for release in releases:
         if started_at is None or release.at <= started_at:
             return release.name
-    return DEV
+    return releases[-1].name if releases else DEV
 
 
 def governing_version(incident: Incident, releases: Sequence[Release]) -> str:
@@ -146,15 +160,18 @@ class GoverningHandbooks:
 
 
 def versions_json(releases: Sequence[Release], *, dev: bool = True) -> str:
-    """Write mike's ``versions.json``: development version first, then releases newest first, ``latest`` on the newest."""
+    """Write mike's ``versions.json``: development version first, then releases newest first, ``latest`` on the newest that is not a pre-release."""
+    latest = latest_release(releases)
     entries = []
     if dev:
         entries.append({"version": DEV, "title": DEV, "aliases": []})
-    for index, release in enumerate(releases):
-        entries.append({"version": release.name, "title": release.name, "aliases": [LATEST] if index == 0 else []})
+    for release in releases:
+        entries.append({"version": release.name, "title": release.name, "aliases": [LATEST] if release is latest else []})
     return json.dumps(entries, indent=2) + "\n"
 
 
 def default_version(releases: Sequence[Release]) -> str:
-    """The folder ``handbook/index.html`` sends readers to: ``latest`` once there is a release."""
-    return LATEST if releases else DEV
+    """The folder ``handbook/index.html`` sends readers to: ``latest``, else the newest pre-release, else ``dev``."""
+    if latest_release(releases) is not None:
+        return LATEST
+    return releases[0].name if releases else DEV

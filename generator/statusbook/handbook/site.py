@@ -26,7 +26,7 @@ from pathlib import Path
 
 from statusbook.core import urls
 from statusbook.core.problems import Problem
-from statusbook.core.versions import DEV, LATEST, Release, default_version, versions_json
+from statusbook.core.versions import DEV, LATEST, Release, default_version, is_prerelease, latest_release, versions_json
 from statusbook.errors import BuildError
 from statusbook.handbook.engine import EngineJob, run_engine
 from statusbook.handbook.export import VersionFiles, export_version
@@ -126,7 +126,11 @@ def build_versions(plans: Sequence[VersionPlan], store: Path, *, engine: str, pr
 
 
 def default_version_of(plans: Sequence[VersionPlan]) -> str:
-    return LATEST if any(p.name != DEV for p in plans) else DEV
+    """The version the selector falls back to: ``latest`` when a release is, so without one no page says it is outdated."""
+    releases = [p.name for p in plans if p.name != DEV]
+    if any(not is_prerelease(name) for name in releases):
+        return LATEST
+    return releases[0] if releases else DEV
 
 
 def _store(plan: VersionPlan, site: Path, themes: list[str], folder: Path) -> BuiltVersion:
@@ -143,7 +147,8 @@ def handbook_outputs(versions: Sequence[BuiltVersion], releases: Sequence[Releas
     """Every file under ``handbook/``: each version's pages (finished) and assets (linked), the list, the redirects."""
     names = {v.name for v in versions}
     order = [DEV, *(r.name for r in releases)]  # as versions.json lists them
-    listed = [(name, f"{name} (latest)" if releases and name == releases[0].name else name) for name in order if name in names]
+    latest = latest_release(releases)
+    listed = [(name, f"{name} (latest)" if latest is not None and name == latest.name else name) for name in order if name in names]
     newest_pages: list[str] = []
     for version in versions:
         prefix = urls.handbook_version(version.name)
@@ -155,12 +160,12 @@ def handbook_outputs(versions: Sequence[BuiltVersion], releases: Sequence[Releas
             if rel.endswith(".html"):
                 nav = version_list(version.name, listed, rel.count("/")) if len(listed) > 1 else ""
                 yield Output(prefix + rel, lambda p=path, n=nav, pat=patterns: finish_page(p.read_text(encoding="utf-8"), pat, n).encode("utf-8"))
-                if releases and version.name == releases[0].name:
+                if latest is not None and version.name == latest.name:
                     newest_pages.append(rel)
             else:
                 yield Output(prefix + rel, path.read_bytes, source=path)
     yield fixed(urls.HANDBOOK + "versions.json", versions_json(releases).encode())
-    if releases:
-        for rel, page in alias_redirects(releases[0].name, newest_pages).items():
+    if latest is not None:
+        for rel, page in alias_redirects(latest.name, newest_pages).items():
             yield fixed(urls.HANDBOOK + rel, page.encode())
     yield fixed(urls.HANDBOOK + "index.html", redirect_page(default_version(releases) + "/").encode())

@@ -36,7 +36,7 @@ class PythonTag:
         return f"<{self.tag}>"
 
 
-def _safe_mkdocs_loader() -> type[yaml.SafeLoader]:
+def safe_mkdocs_loader() -> type[yaml.SafeLoader]:
     from mkdocs.utils.yaml import get_yaml_loader
 
     loader = get_yaml_loader(loader=yaml.SafeLoader)
@@ -148,7 +148,7 @@ def load_config(root: Path) -> SiteConfig:
 
     try:
         with path.open("rb") as handle:
-            raw = yaml_load(handle, _safe_mkdocs_loader())
+            raw = yaml_load(handle, safe_mkdocs_loader())
     except (ConfigurationError, yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         raise ConfigError(f"{label}: cannot be read: {exc}") from None
     if not isinstance(raw, dict):

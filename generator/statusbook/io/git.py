@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from git import GitCommandError, InvalidGitRepositoryError, NoSuchPathError, Repo
 from git.index import IndexFile
 from git.index.typ import BaseIndexEntry
-from git.objects.fun import tree_to_stream
+from git.objects.fun import tree_entries_from_data, tree_to_stream
 from gitdb import IStream
 
 from statusbook.core.versions import Release, is_version_name, newest_first
@@ -430,7 +430,7 @@ def _tree_order(entry: tuple[bytes, int, str]) -> bytes:
 
 
 def _tree_with(project: Project, tree: str | None, parts: list[str], blob: bytes) -> str:
-    entries = [(item.binsha, item.mode, item.name) for item in project.repo.tree(tree)] if tree else []
+    entries = tree_entries_from_data(project.repo.odb.stream(bytes.fromhex(tree)).read()) if tree else []
     name = parts[0]
     if len(parts) == 1:
         new = (blob, REGULAR_FILE, name)
@@ -453,10 +453,10 @@ def tree_with_file(project: Project, tree: str | None, path: str, data: bytes) -
     return _tree_with(project, tree, parts, blob)
 
 
-def push_fast_forward(project: Project, remote: str, ref: str) -> bool:
-    """Push ``ref`` to the same ref on ``remote``, never forcing; False when the remote has moved on (rejected), raise on any other failure."""
+def push_fast_forward(project: Project, remote: str, commit: str, ref: str) -> bool:
+    """Push a commit to ``ref`` on ``remote``, never forcing; False when the remote has moved on (rejected), raise on any other failure."""
     try:
-        project.repo.git.push("--quiet", "--porcelain", remote, f"{ref}:{ref}")
+        project.repo.git.push("--quiet", "--porcelain", remote, f"{commit}:{ref}")
     except GitCommandError as exc:
         output = f"{exc.stdout or ''}\n{exc.stderr or ''}"
         if "[rejected]" in output and "[remote rejected]" not in output:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from statusbook.core.timestamps import TimestampError, parse_timestamp, stamp
 from statusbook.errors import GitOpsError, StatusbookError
@@ -68,11 +68,10 @@ class Ledger:
         return Ledger(self.announced, pending, self.floor)
 
     def handled(self, ids: Iterable[str], pending: Mapping[str, Iterable[str]]) -> Ledger:
-        """Record announcements as handled, each target keeping ``pending`` of them (and of what it already lacked) to get later."""
-        merged = {digest: frozenset(pending.get(digest, ids_)) for digest, ids_ in self.pending.items()}
-        for digest, ids_ in pending.items():
-            merged[digest] = frozenset(ids_)
-        return Ledger(self.announced | frozenset(ids), merged, self.floor)
+        """Record announcements as handled; ``pending`` replaces what the targets it names still have to get."""
+        lacking = dict(self.pending)
+        lacking.update({digest: frozenset(ids_) for digest, ids_ in pending.items()})
+        return Ledger(self.announced | frozenset(ids), lacking, self.floor)
 
     def delivered(self, digest: str, ident: str) -> Ledger:
         pending = dict(self.pending)
@@ -123,8 +122,8 @@ class Ledger:
     @classmethod
     def from_json(cls, data: bytes, where: str) -> Ledger:
         remedy = (
-            f"it is statusbook notify's record on the published branch; restore it from an earlier commit of that branch,"
-            f" or delete it (the next run then records a new baseline and sends nothing older)"
+            "it is statusbook notify's record on the published branch; restore it from an earlier commit of that branch,"
+            " or delete it (the next run then records a new baseline and sends nothing older)"
         )
         try:
             document = json.loads(data.decode("utf-8"))
@@ -167,6 +166,7 @@ class PublishedBranch:
     remote: str | None
     tip: str  # the published commit
     local: str | None  # where the local branch points
+    recorded: Ledger | None = None  # the record as this run last read or wrote it
 
     @property
     def label(self) -> str:
@@ -175,18 +175,38 @@ class PublishedBranch:
     def read(self, paths: Iterable[str]) -> dict[str, bytes]:
         return git.read_blobs(self.project, self.tip, paths)
 
-    def read_ledger(self) -> Ledger | None:
+    def _ledger_at_tip(self) -> Ledger | None:
         data = git.read_blob(self.project, self.tip, LEDGER_PATH)
         return None if data is None else Ledger.from_json(data, f"{self.label}:{LEDGER_PATH}")
 
+    def read_ledger(self) -> Ledger | None:
+        """The record on the published commit (None before the first run)."""
+        self.recorded = self._ledger_at_tip()
+        return self.recorded
+
+    def follow(self, commit: str) -> None:
+        """Fast-forward the local branch to a pushed commit (so a later publish builds on it); leave it alone if it went elsewhere meanwhile."""
+        local = git.ref_sha(self.project, self.ref)
+        if local == commit:
+            self.local = commit
+        elif local is None or git.is_ancestor(self.project, local, commit):
+            git.move_ref(self.project, self.ref, commit, local, command="notify")
+            self.local = commit
+
     def record(self, ledger: Ledger, message: str, now: datetime) -> Ledger:
-        """Commit the ledger on top of the published commit (merged with the one there); return what was recorded."""
+        """Commit the ledger on top of the published commit; return what was recorded.
+
+        When the record there is no longer the one this run read or wrote
+        (another run recorded meanwhile), the two are merged first; otherwise
+        this run's record replaces it as it is, forgotten ids included.
+        """
         for _ in range(PUSH_ATTEMPTS):
-            current = self.read_ledger()
-            if current is not None:
+            current = self._ledger_at_tip()
+            if current is not None and current != self.recorded:
                 ledger = ledger.merged(current)
-                if ledger == current:
-                    return ledger
+            if ledger == current:
+                self.recorded = current
+                return ledger
             tree = git.tree_with_file(self.project, git.tree_of(self.project, self.tip), LEDGER_PATH, ledger.to_json(now))
             commit = git.commit_tree(self.project, tree, self.tip, message)
             if self.remote is not None and not git.push_fast_forward(self.project, self.remote, commit, self.ref):
@@ -195,8 +215,13 @@ class PublishedBranch:
                     raise GitOpsError(f"{self.remote}/{self.branch} disappeared while statusbook notify was recording what it sent; publish again, then run notify")
                 self.tip = fetched
                 continue
-            git.move_ref(self.project, self.ref, commit, self.local, command="notify")
-            self.tip = self.local = commit
+            if self.remote is None:
+                git.move_ref(self.project, self.ref, commit, self.local, command="notify")  # the record itself: compare-and-swap
+                self.local = commit
+            else:
+                self.follow(commit)
+            self.tip = commit
+            self.recorded = ledger
             return ledger
         raise GitOpsError(
             f"{self.label} kept changing while statusbook notify recorded what it sent ({PUSH_ATTEMPTS} attempts); "
@@ -225,7 +250,3 @@ def open_published_branch(project: git.Project, branch: str, remote: str | None)
             f"  Or drop it with: git branch -f {branch} {remote}/{branch}"
         )
     return PublishedBranch(project, branch, ref, remote, published, local)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

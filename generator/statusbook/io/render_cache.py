@@ -28,7 +28,7 @@ class RenderCache:
         self.target = target
         self.base = hashlib.blake2b("\0".join(base).encode("utf-8", "surrogatepass"), digest_size=16).digest()
         self.previous: dict[str, list] = {}
-        self.current: dict[str, list] = {}
+        self.current: dict[str, str] = {}
         self.rendered = self.reused = 0
         if record is None:
             return
@@ -61,20 +61,21 @@ class RenderCache:
             return None  # replaced or edited since: render it again
         return live
 
-    def remember(self, path: str, key: str, written: os.stat_result, *, reused: bool) -> None:
-        self.current[path] = [key, written.st_ino, written.st_size, written.st_mtime_ns]
+    def remember(self, path: str, key: str, *, reused: bool) -> None:
+        self.current[path] = key
         if reused:
             self.reused += 1
         else:
             self.rendered += 1
 
-    def save(self) -> None:
-        """Record what the new site holds (call after it is live)."""
+    def save(self, files: dict[str, tuple[int, int, int]]) -> None:
+        """Record what the new site holds, each file with what it is on disk (call after it is live)."""
         if self.record is None:
             return
+        record = {path: [key, *files[path]] for path, key in self.current.items() if path in files}
         try:
             tmp = self.record.with_name(f".{self.record.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"format": FORMAT, "base": self.base.hex(), "files": self.current}, separators=(",", ":")), encoding="utf-8")
+            tmp.write_text(json.dumps({"format": FORMAT, "base": self.base.hex(), "files": record}, separators=(",", ":")), encoding="utf-8")
             os.replace(tmp, self.record)
         except OSError:
             pass  # a speed-up only

@@ -1,6 +1,9 @@
 """The one place that writes the built site: every file into a staging folder, then one atomic swap.
 
-A failed or interrupted build leaves the previous site untouched. The folders
+A failed or interrupted build leaves the previous site untouched. Files go to
+disk on one worker thread, in order, while the build renders the next ones:
+creating ten thousand folders and files is slow on some disks, and the
+system calls release the interpreter, so the two overlap. The folders
 the writer makes beside the target (staging, and the previous site while it is
 swapped out) are recorded in a journal outside the working tree, with their
 inode, before anything goes into them; recovery after a kill touches only
@@ -12,8 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
+import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -96,19 +102,28 @@ def _inode(path: Path) -> int | None:
 class SiteWriter:
     """Fill a staging folder beside ``target``, then swap it in.
 
-    Use as a context manager: entering locks the folder that holds the target
-    and repairs what a killed build left; :meth:`write` or :meth:`link` every
-    file, then :meth:`commit`. Leaving the block without committing (an
-    exception) removes the staging folder; the previous site stays.
+    Use as a context manager: entering locks the folder that holds the target,
+    repairs what a killed build left and starts the worker; :meth:`write` or
+    :meth:`link` every file, then :meth:`commit`. Leaving the block without
+    committing (an exception) removes the staging folder; the previous site
+    stays. After a commit, :attr:`files` holds what each file is on disk
+    (inode, size, modification time), so the next build can recognise it.
     """
+
+    QUEUE = 256  # files waiting for the worker: enough to keep it busy, few enough to hold in memory
+    SWITCH = 0.0005  # seconds: while the worker runs, it gets the interpreter back this soon after each system call
 
     def __init__(self, target: Path, journal: Path | None = None) -> None:
         self.target = target.resolve()
         self.journal = Journal(journal)
         self.staging: Path | None = None
         self.paths: set[str] = set()
+        self.files: dict[str, tuple[int, int, int]] = {}
         self._dirs: set[str] = set()
         self._lock = _exclusive(self.target.parent)
+        self._tasks: queue.Queue[tuple[str, str, bytes | Path] | None] = queue.Queue(self.QUEUE)
+        self._worker: threading.Thread | None = None
+        self._failure: BaseException | None = None
         self.written = self.linked = 0
 
     def __enter__(self) -> SiteWriter:
@@ -130,17 +145,21 @@ class SiteWriter:
         except BaseException:
             self._lock.__exit__(None, None, None)
             raise
+        self._switch = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch, self.SWITCH))
+        self._worker = threading.Thread(target=self._work, name="statusbook-writer", daemon=True)
+        self._worker.start()
         return self
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
         try:
+            self._finish_worker()
             if self.staging is not None:
                 shutil.rmtree(self.staging, ignore_errors=True)
                 self._forget(self.staging)
                 self.staging = None
         finally:
             self._lock.__exit__(kind, value, traceback)
-
     # --- recovery ----------------------------------------------------------------------------
 
     def _record(self, folder: Path, role: str) -> None:
@@ -183,8 +202,8 @@ class SiteWriter:
 
     # --- adding files ------------------------------------------------------------------------
 
-    def _place(self, path: str) -> str:
-        """Claim a path once and make its folder; return where the file goes."""
+    def _claim(self, path: str) -> str:
+        """Claim a path once, and the folders it needs; refuse a path twice, or a file where a folder must be."""
         rel = clean_path(path)
         if rel in self.paths or rel in self._dirs:
             raise BuildError(f"two parts of the build both write {rel}")
@@ -193,41 +212,74 @@ class SiteWriter:
         if folder and folder not in self._dirs:
             if any(f in self.paths for f in _parents(folder)):
                 raise BuildError(f"{rel} would need a folder where the build writes a file")
-            os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
             self._dirs.update(_parents(folder))
         self.paths.add(rel)
-        return os.path.join(self.staging, rel)
+        return rel
 
-    def write(self, path: str, data: bytes) -> os.stat_result:
-        """Write one file of the new site; return what it is on disk (to recognise it in the next build)."""
-        full = self._place(path)
-        # O_EXCL: never write into a file that is there (it may be hard-linked to the live site).
-        fd = os.open(full, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            found = os.fstat(fd)
-        finally:
-            os.close(fd)
-        self.written += 1
-        return found
+    def _put(self, task: tuple[str, str, bytes | Path]) -> None:
+        if self._failure is not None:
+            raise self._failure
+        self._tasks.put(task)
 
-    def link(self, path: str, source: Path) -> os.stat_result:
+    def write(self, path: str, data: bytes) -> None:
+        """Write one file of the new site (on the worker, in order)."""
+        self._put(("write", self._claim(path), data))
+
+    def link(self, path: str, source: Path) -> None:
         """Take an existing file as it is: hard-linked (same bytes, no copy), or copied across file systems."""
-        full = self._place(path)
-        try:
-            os.link(source, full, follow_symlinks=False)
-            self.linked += 1
-        except OSError:
-            shutil.copyfile(source, full, follow_symlinks=False)
-            self.written += 1
-        return os.stat(full)
+        self._put(("link", self._claim(path), source))
+
+    def _work(self) -> None:
+        """The worker: make folders, write and link files, note what each is on disk; stop at the first failure."""
+        base = str(self.staging)
+        made: set[str] = set()
+        while (task := self._tasks.get()) is not None:
+            if self._failure is not None:
+                continue  # drain: the build will raise it
+            op, rel, payload = task
+            try:
+                folder = rel.rpartition("/")[0]
+                if folder and folder not in made:
+                    os.makedirs(os.path.join(base, folder), exist_ok=True)
+                    made.update(_parents(folder))
+                full = os.path.join(base, rel)
+                if op == "write":
+                    # O_EXCL: never write into a file that is there (it may be hard-linked to the live site).
+                    fd = os.open(full, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                    try:
+                        view = memoryview(payload)
+                        while view:
+                            view = view[os.write(fd, view) :]
+                        found = os.fstat(fd)
+                    finally:
+                        os.close(fd)
+                    self.written += 1
+                else:
+                    try:
+                        os.link(payload, full, follow_symlinks=False)
+                        self.linked += 1
+                    except OSError:
+                        shutil.copyfile(payload, full, follow_symlinks=False)
+                        self.written += 1
+                    found = os.stat(full)
+                self.files[rel] = (found.st_ino, found.st_size, found.st_mtime_ns)
+            except BaseException as exc:  # handed to the build, which raises it
+                self._failure = BuildError(f"cannot write {rel}: {getattr(exc, 'strerror', None) or exc}")
+
+    def _finish_worker(self) -> None:
+        if self._worker is not None:
+            self._tasks.put(None)
+            self._worker.join()
+            self._worker = None
+            sys.setswitchinterval(self._switch)
 
     # --- finishing ---------------------------------------------------------------------------
 
     def commit(self) -> None:
-        """Write the marker and swap the new site in; the previous one is deleted."""
+        """Wait for the worker, write the marker and swap the new site in; the previous one is deleted."""
+        self._finish_worker()
+        if self._failure is not None:
+            raise self._failure
         staging = self.staging
         assert staging is not None, "use SiteWriter as a context manager"
         (staging / SITE_MARKER).write_bytes(SITE_MARKER_TEXT)

@@ -88,6 +88,14 @@ class Announcement:
         return replace(self.incident, updates=kept)
 
 
+CORRECTION_MARK = "/correction-"
+
+
+def entry_of(announcement_id: str) -> str:
+    """The id of the feed entry that shows an announcement, from the announcement's own id."""
+    return announcement_id.split(CORRECTION_MARK, 1)[0]
+
+
 def _update_kind(incident: Incident, index: int, final: str) -> AnnouncementKind:
     status = incident.updates[index].status
     if not incident.is_maintenance:
@@ -121,7 +129,7 @@ def incident_announcements(incident: Incident, view: StatusView) -> list[Announc
         ident = entry_id(site_url, incident.id, anchor)
         found.append(Announcement(ident, ident, _update_kind(incident, index, final), incident, index, update.at, update.status, anchor))
         if update.correction is not None:
-            corrected = f"{ident}/correction-{stamp(update.correction.at).replace('-', '').replace(':', '')}"
+            corrected = f"{ident}{CORRECTION_MARK}{stamp(update.correction.at).replace('-', '').replace(':', '')}"
             found.append(Announcement(corrected, ident, AnnouncementKind.CORRECTION, incident, index, update.correction.at, update.status, anchor))
     return sorted(found, key=lambda a: a.order)
 

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from statusbook import __version__
 from statusbook.core import urls
@@ -32,6 +34,7 @@ from statusbook.render.text import format_local, format_window, site_host
 from statusbook.view.banner import incident_impact
 from statusbook.view.status_view import StatusView
 
+ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 TAG_DATE = "2026"  # part of every tag: id; changing it would re-notify every subscriber
 WINDOW_START = "window-start"
 WINDOW_END = "window-end"
@@ -172,6 +175,19 @@ class FeedSpec:
     rss: str
 
 
+class _HubInRss(BaseExtension):
+    """feedgen writes only the self link into RSS; WebSub asks for the hub's ``<atom:link rel="hub">`` there too."""
+
+    hub = ""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"atom": ATOM_NAMESPACE}
+
+    def extend_rss(self, feed: etree._Element) -> etree._Element:
+        etree.SubElement(feed[0], f"{{{ATOM_NAMESPACE}}}link", href=self.hub, rel="hub")
+        return feed
+
+
 def render_feed(spec: FeedSpec, entries: Sequence[Entry], fmt: str, config: SiteConfig, fallback: datetime) -> bytes:
     """Serialise one feed; ``entries`` newest first. Its date is its newest entry's, else ``fallback``."""
     fg = FeedGenerator()
@@ -181,6 +197,10 @@ def render_feed(spec: FeedSpec, entries: Sequence[Entry], fmt: str, config: Site
     fg.author({"name": config.site_name})
     fg.generator("statusbook", version=__version__)
     fg.language(config.language)
+    if config.websub_hub:  # WebSub: readers subscribed at the hub hear of a change as soon as statusbook notify pings it
+        fg.link(href=config.websub_hub, rel="hub")  # before the page link, which feedgen makes the RSS channel's <link>
+        fg.register_extension("websub", _HubInRss, atom=False, rss=True)
+        fg.websub.hub = config.websub_hub
     # feedgen uses the last link added as RSS <channel><link>, so the page comes after the self link.
     fg.link(href=urls.absolute(config.site_url, spec.atom if fmt == "atom" else spec.rss), rel="self", type="application/atom+xml" if fmt == "atom" else "application/rss+xml")
     fg.link(href=urls.absolute(config.site_url, spec.page), rel="alternate", type="text/html")

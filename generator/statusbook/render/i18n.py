@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from markupsafe import Markup, escape
 
 from statusbook.view.banner import N_
 
@@ -143,3 +145,32 @@ class Formatter:
 
     def weight(self, value: float) -> str:
         return format_decimal(value * 100, "0.#", locale=self.locale) + "%"
+
+
+_NUMBERS = frozenset({int, float, bool})
+
+
+def template_gettext(language: str) -> tuple[Callable[..., Markup], Callable[..., Markup]]:
+    """``_``/``gettext`` and ``ngettext`` for templates: Jinja's "newstyle" behaviour, each message looked up once.
+
+    As with Jinja's i18n extension in newstyle mode, ``%(name)s`` values are
+    passed as keywords and escaped, and ``ngettext`` gets ``num``; a page calls
+    these dozens of times, so translated text is kept, and a message without
+    values is returned as it was the first time.
+    """
+    catalog = translations(language)
+    plain: dict[str, Markup] = {}
+
+    def gettext(message: str, **values: object) -> Markup:
+        text = plain.get(message)
+        if text is None:
+            text = plain[message] = Markup(catalog.gettext(message))
+        if not values:
+            return text
+        return Markup(str.__mod__(text, {k: v if type(v) in _NUMBERS else escape(v) for k, v in values.items()}))
+
+    def ngettext(singular: str, plural: str, num: int, **values: object) -> Markup:
+        values.setdefault("num", num)
+        return Markup(str.__mod__(catalog.ngettext(singular, plural, num), {k: v if type(v) in _NUMBERS else escape(v) for k, v in values.items()}))
+
+    return gettext, ngettext

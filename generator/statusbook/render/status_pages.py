@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, Template
@@ -22,7 +24,7 @@ from statusbook.core.ids import Impact, Stage
 from statusbook.core.model import Incident, Update
 from statusbook.core.timestamps import stamp
 from statusbook.errors import BuildError
-from statusbook.render.i18n import Formatter, translations
+from statusbook.render.i18n import Formatter, template_gettext
 from statusbook.render.look import INDICATOR_LOOK, LOOKS, colour_properties, favicon
 from statusbook.render.markdown import render_markdown
 from statusbook.render.output import Output
@@ -51,22 +53,80 @@ def has_own_templates(folder: Path) -> bool:
 
 
 def make_environment(theme: Path, language: str) -> Environment:
-    """A Jinja2 environment: the theme's templates first, then the defaults (also as ``!default/...``)."""
+    """A Jinja2 environment: the theme's templates first, then the defaults (also as ``!default/...``).
+
+    ``_``, ``gettext`` and ``ngettext`` are plain globals with the i18n
+    extension's newstyle behaviour (see :func:`template_gettext`).
+    """
     loaders = [FileSystemLoader(str(theme))] if theme.is_dir() else []
     defaults = FileSystemLoader(str(TEMPLATES))
     env = Environment(
         loader=ChoiceLoader([*loaders, defaults, PrefixLoader({"!default": defaults})]),
         autoescape=True,
         undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # templates cannot change during a build: skip a stat() per page
         cache_size=-1,
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    gettext, ngettext = template_gettext(language)
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     return env
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A time as pages show it: ``iso`` for ``<time datetime>``, ``text`` in the site's zone and language."""
+
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    path: str  # relative to the site root; templates put the page's ``root`` before it
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityLink:
+    id: str
+    label: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateItem:
+    """One update as the timeline shows it."""
+
+    anchor: str
+    status_label: str
+    at: Moment
+    html: Markup
+    correction: tuple[Moment, str] | None
+    components: tuple[tuple[str, Markup], ...]  # component name, status pill
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """An incident as lists and cards show it, computed once per build however many pages show it."""
+
+    id: str
+    path: str
+    title: str
+    is_maintenance: bool
+    pill: Markup
+    status_label: str
+    severity: SeverityLink | None
+    window: tuple[Moment, Moment] | None
+    start: Moment
+    end: Moment | None
+    duration: str
+    active: bool
+    latest: UpdateItem
+    components: tuple[Link, ...]
+    postmortem: str | None
 
 
 def _asset(theme: Path, name: str) -> bytes:
@@ -106,7 +166,13 @@ def text_width(text: str) -> int:
 
 
 class StatusPages:
-    """Render the status pages of one view; each page on demand."""
+    """Render the status pages of one view; each page on demand.
+
+    Templates get their data ready-made (times formatted, labels translated,
+    links as site paths), so a page makes few calls into Python: at ten
+    thousand incident pages, every call counts. The markup itself is in the
+    templates' macros; a pill the macros draw is drawn once per status.
+    """
 
     def __init__(self, view: StatusView) -> None:
         self.view = view
@@ -124,12 +190,15 @@ class StatusPages:
         self.overall = view.state.overall
         self.favicon = favicon(INDICATOR_LOOK[self.overall.indicator])
         self._templates: dict[str, Template] = {}
+        self._moments: dict[datetime, Moment] = {}
+        self._pills: dict[tuple[str, str], Markup] = {}
+        self._summaries: dict[str, Summary] = {}
         self.env.globals.update(
             site=config,
             handbook=handbook,
             fmt=self.fmt,
             urls=urls,
-            now=view.now,
+            now=self.moment(view.now),
             overall=self.overall,
             looks=LOOKS,
             indicator_look=INDICATOR_LOOK,
@@ -138,24 +207,14 @@ class StatusPages:
             css_url=self.css_url,
             js_url=self.js_url,
             link=urls.relative,
-            stamp=stamp,
             pages=pager_numbers,
-            status_label=self.status_label,
             component_status_label=self.component_status_label,
-            component_name=self.component_name,
-            severity_of=self.severity_of,
-            severity_path=self.severity_path,
-            update_html=self.update_html,
-            current_status=view.status,
-            incident_look=self.incident_look,
-            incident_latest=view.latest,
-            incident_stage=view.stage,
-            incident_duration=lambda incident: incident_duration(incident, handbook, view.now),
             day_text=self.day_text,
             day_summary=self.day_summary,
             day_percent=lambda day: math.floor(day.uptime * 10000 + 1e-9) / 100,
         )
         self.env.globals["icon_sprite"] = Markup(self.env.get_template("icons.svg").render())
+        self.macros = self.env.get_template("macros.html").module
         # A theme with its own templates may show anything on any page: then every page depends on the whole view.
         self.everything = ("everything", view.now.isoformat(), *(view.fingerprint(i) for i in view.incidents)) if has_own_templates(self.theme) else ()
 
@@ -163,7 +222,7 @@ class StatusPages:
         images = "'self' data: https:" if self.view.config.allow_remote_images else "'self' data:"
         return f"default-src 'none'; style-src 'self'; img-src {images}; script-src 'self'; base-uri 'none'; form-action 'none'"
 
-    # --- what the templates call -----------------------------------------------------------------
+    # --- data for the templates ------------------------------------------------------------------
 
     def status_label(self, status_id: str) -> str:
         return self._(self.status_names.get(status_id, status_id))
@@ -175,15 +234,18 @@ class StatusPages:
         component = self.view.handbook.component_by_id.get(component_id)
         return component.name if component is not None else component_id
 
-    def severity_of(self, incident: Incident) -> object:
-        return self.view.handbook.severity_by_id.get(incident.severity or "")
+    def moment(self, at: datetime) -> Moment:
+        found = self._moments.get(at)
+        if found is None:
+            found = self._moments[at] = Moment(stamp(at), self.fmt.datetime(at))
+        return found
 
-    def severity_path(self, incident: Incident) -> str:
-        """Where the handbook version that governed the incident defines its severity."""
-        return urls.severity_definition(self.view.handbook_versions.get(incident.id, "latest"), incident.severity or "")
-
-    def update_html(self, update: Update) -> Markup:
-        return Markup(render_markdown(update.message, allow_images=self.view.config.allow_remote_images))
+    def pill(self, look: str, label: str) -> Markup:
+        """A status as the theme's ``status_pill`` macro draws it: shape and words, never colour alone."""
+        found = self._pills.get((look, label))
+        if found is None:
+            found = self._pills[(look, label)] = Markup(self.macros.status_pill(look, label))
+        return found
 
     def incident_look(self, incident: Incident) -> str:
         """The status shape for an incident: a check once over, the clock for maintenance, else by impact."""
@@ -193,6 +255,49 @@ class StatusPages:
             return "under_maintenance"
         impact = incident_impact(incident, self.view.handbook)
         return {Impact.CRITICAL: "major_outage", Impact.MAJOR: "partial_outage"}.get(impact, "degraded_performance")
+
+    def update_item(self, update: Update, anchor: str) -> UpdateItem:
+        correction = (self.moment(update.correction.at), update.correction.reason) if update.correction else None
+        components = tuple((self.component_name(cid), self.pill(state, self.component_status_label(state))) for cid, state in update.components)
+        html = Markup(render_markdown(update.message, allow_images=self.view.config.allow_remote_images))
+        return UpdateItem(anchor, self.status_label(update.status), self.moment(update.at), html, correction, components)
+
+    def summary(self, incident: Incident) -> Summary:
+        """What lists, cards and the incident page show of an incident (once per build)."""
+        found = self._summaries.get(incident.id)
+        if found is not None:
+            return found
+        view = self.view
+        start, end, length = incident_duration(incident, view.handbook, view.now)
+        status_label = self.status_label(view.status(incident))
+        level = view.handbook.severity_by_id.get(incident.severity or "")
+        severity = None
+        if level is not None:
+            path = urls.severity_definition(view.handbook_versions.get(incident.id, "latest"), level.id)
+            severity = SeverityLink(level.id, self._(level.name), path)
+        window = (self.moment(incident.scheduled.start), self.moment(incident.scheduled.end)) if incident.scheduled else None
+        latest = incident.updates[-1]
+        found = self._summaries[incident.id] = Summary(
+            id=incident.id,
+            path=urls.incident_page(incident.id),
+            title=incident.title,
+            is_maintenance=incident.is_maintenance,
+            pill=self.pill(self.incident_look(incident), status_label),
+            status_label=status_label,
+            severity=severity,
+            window=window,
+            start=self.moment(start),
+            end=self.moment(end) if end is not None else None,
+            duration=self.fmt.duration(length),
+            active=view.stage(incident) == Stage.ACTIVE,
+            latest=self.update_item(latest, view.anchors(incident)[-1]),
+            components=tuple(Link(urls.component_page(cid), self.component_name(cid)) for cid in incident.components),
+            postmortem=incident.postmortem,
+        )
+        return found
+
+    def summaries(self, incidents: Iterable[Incident]) -> list[Summary]:
+        return [self.summary(i) for i in incidents]
 
     def day_summary(self, day: Day) -> str:
         """What happened to a component on one day, in words: time per status and the incidents."""
@@ -214,17 +319,29 @@ class StatusPages:
         compiled = self._templates.get(template)
         if compiled is None:
             compiled = self._templates[template] = self.env.get_template(template)
-        return compiled.render(page=page, canonical=urls.absolute(self.view.config.site_url, page), **values).encode("utf-8")
+        root = "../" * page.count("/")
+        canonical = urls.absolute(self.view.config.site_url, page)
+        return compiled.render(page=page, root=root, home=root or "./", canonical=canonical, **values).encode("utf-8")
 
     def home(self) -> bytes:
-        return self.render("home.html", urls.HOME, state=self.view.state, uptime=self.view.uptime)
+        state = self.view.state
+        sections = (
+            ("active", self._("Active incidents"), self.summaries(state.active_incidents)),
+            ("maintenance-now", self._("Maintenance in progress"), self.summaries(state.maintenance_in_progress)),
+            ("maintenance-next", self._("Upcoming maintenance"), self.summaries(state.maintenance_upcoming)),
+        )
+        days = [(self.fmt.weekday(day), self.summaries(incidents)) for day, incidents in state.recent_days]
+        pills = {s.id: self.pill(s.id, self.component_status_label(s.id)) for s in self.view.handbook.component_statuses}
+        return self.render("home.html", urls.HOME, state=state, sections=sections, days=days, uptime=self.view.uptime, pills=pills)
 
     def incident(self, incident: Incident) -> bytes:
-        timeline = list(zip(incident.updates, self.view.anchors(incident), strict=True))[::-1]
-        return self.render("incident.html", urls.incident_page(incident.id), incident=incident, timeline=timeline)
+        timeline = [self.update_item(update, anchor) for update, anchor in zip(incident.updates, self.view.anchors(incident), strict=True)][::-1]
+        return self.render("incident.html", urls.incident_page(incident.id), incident=self.summary(incident), timeline=timeline)
 
     def history(self, number: int) -> bytes:
-        return self.render("history.html", urls.history_page(number), history=self.view.history[number - 1])
+        history = self.view.history[number - 1]
+        months = [(key, self.fmt.month(key), self.summaries(incidents)) for key, incidents in history.months]
+        return self.render("history.html", urls.history_page(number), history=history, months=months)
 
     def component(self, component_id: str) -> bytes:
         view = self.view
@@ -239,14 +356,16 @@ class StatusPages:
             urls.component_page(component_id),
             component=view.handbook.component_by_id[component_id],
             state=state,
+            pill=self.pill(state.status, self.component_status_label(state.status)),
             uptime=view.uptime[component_id],
-            incidents=recent,
+            incidents=self.summaries(recent),
             total=len(mine),
-            active=[view.index.by_id[i] for i in state.incident_ids],
+            active=self.summaries(view.index.by_id[i] for i in state.incident_ids),
         )
 
     def uptime_page(self) -> bytes:
-        return self.render("uptime.html", urls.UPTIME, state=self.view.state, uptime=self.view.uptime)
+        pills = {s.id: self.pill(s.id, self.component_status_label(s.id)) for s in self.view.handbook.component_statuses}
+        return self.render("uptime.html", urls.UPTIME, state=self.view.state, uptime=self.view.uptime, pills=pills)
 
     def badge(self, label: str, message: str, look: str) -> bytes:
         left = text_width(label) + 12
