@@ -6,8 +6,11 @@ BIN := $(VENV)/bin
 SITE_STAMP := $(VENV)/.site-stamp
 TEST_STAMP := $(VENV)/.test-stamp
 CHROMIUM ?= /usr/bin/chromium
+# The Nu HTML Checker (vnu.jar, from npm's vnu-jar; it runs on Java) for tests/functional/test_built_site.py.
+VNU_VERSION := 26.9.27
+VNU := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: site test fast explore lint browser-deps bench clean
+.PHONY: site test fast explore lint browser-deps validator-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +35,19 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# The HTML checker runs on Java; install Debian's headless JRE and npm when either is missing (root, or sudo).
+validator-deps:
+	@if ! command -v java >/dev/null || ! command -v npm >/dev/null; then \
+	  echo "Installing Debian's default-jre-headless and npm for the HTML checker"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless npm >/dev/null; \
+	fi
+	@if [ ! -f "$(VNU)" ]; then npm install --silent --no-audit --no-fund --prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION); fi
+
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks
 
-test: $(TEST_STAMP) browser-deps lint
+test: $(TEST_STAMP) browser-deps validator-deps lint
 	$(BIN)/python -m pytest
 
 # The fast lane: pure unit tests, under 30 s.

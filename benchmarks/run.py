@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/run.py --sizes 1000 10000 100000
     .venv/bin/python benchmarks/run.py --ci 10                  # also CI's cold path: fresh clone, empty cache, 10 handbook tags
     .venv/bin/python benchmarks/run.py --work /tmp/bench        # keep the corpora (100,000 take a while to write)
+    .venv/bin/python benchmarks/run.py --languages en nl        # the status page in two languages (default: English only)
 
 For each size, ``benchmarks/corpus.py`` writes a synthetic repository laid out
 like this one (its handbook schema and ``theme/``; seed 42, 5% scheduled
@@ -22,7 +23,10 @@ time and peak resident memory:
   rebuild, none    a build with nothing changed
 
 "Status part" is everything `statusbook build` does but the versioned handbook
-(MkDocs; see --ci for the whole thing). Measurements are interleaved in rounds
+(MkDocs; see --ci for the whole thing). The corpus's status page is in one
+language (``languages: [en]``), which the targets assume, unless ``--languages``
+names more: ``--languages en nl`` measures the Dutch pages, feeds, calendars and
+search index as well. Measurements are interleaved in rounds
 so a busy spell of the shared machine hits all of them alike; each figure is
 the best of its rounds, memory the highest.
 """
@@ -33,6 +37,7 @@ import argparse
 import json
 import math
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -125,28 +130,39 @@ def edit_one_incident(root: Path, number: int) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def make_corpus(workdir: Path, count: int) -> Path:
+def corpus_config(languages: tuple[str, ...]) -> str:
+    """This repository's mkdocs.yml with the status page in ``languages`` (the first is theme.language's, English)."""
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    setting = f"    languages: [{', '.join(languages)}]\n"
+    if re.search(r"^    languages: .*\n", text, re.M):
+        return re.sub(r"^    languages: .*\n", setting, text, count=1, flags=re.M)
+    return text.replace("  statusbook:\n", "  statusbook:\n" + setting, 1)
+
+
+def make_corpus(workdir: Path, count: int, languages: tuple[str, ...] = ("en",)) -> Path:
     from corpus import write_repository
 
-    root = workdir / f"corpus-{count}"
+    root = workdir / f"corpus-{count}" if languages == ("en",) else workdir / f"corpus-{count}-{'-'.join(languages)}"
     stamp = root / ".corpus-stamp"
-    if not (stamp.is_file() and stamp.read_text() == f"{count} 42 {MAINTENANCE_SHARE} 2\n"):
+    if not (stamp.is_file() and stamp.read_text() == f"{count} 42 {MAINTENANCE_SHARE} 2 {' '.join(languages)}\n"):
         print(f"  writing {count:,} incidents to {root} ...", flush=True)
+        shutil.rmtree(root, ignore_errors=True)
         write_repository(root, count, maintenance=MAINTENANCE_SHARE)
         shutil.copytree(REPO / "theme", root / "theme")
-        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        (root / "mkdocs.yml").write_text(corpus_config(languages), encoding="utf-8")
         (root / ".gitignore").write_text("/site/\n/.site-*/\n/.corpus-stamp\n")
         git(root, "init", "-q", "-b", "main")
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", "corpus")
         edit_one_incident(root, 0)  # the pull request: one incident changed since HEAD~1
         git(root, "commit", "-q", "-am", "one incident corrected")
-        stamp.write_text(f"{count} 42 {MAINTENANCE_SHARE} 2\n")
+        stamp.write_text(f"{count} 42 {MAINTENANCE_SHARE} 2 {' '.join(languages)}\n")
     return root
 
 
-def measure(count: int, rounds: int, workdir: Path) -> dict[str, dict[str, float]]:
-    root = make_corpus(workdir, count)
+def measure(count: int, rounds: int, workdir: Path, languages: tuple[str, ...] = ("en",)) -> dict[str, dict[str, float]]:
+    root = make_corpus(workdir, count, languages)
+    git(root, "checkout", "-q", "--", "incidents")  # a kept corpus may hold an interrupted run's edits
     best: dict[str, dict[str, float]] = {}
     edits = 0
 
@@ -182,10 +198,10 @@ def measure(count: int, rounds: int, workdir: Path) -> dict[str, dict[str, float
     return best
 
 
-def measure_ci(tags: int, count: int, workdir: Path) -> dict[str, float]:
+def measure_ci(tags: int, count: int, workdir: Path, languages: tuple[str, ...] = ("en",)) -> dict[str, float]:
     """CI's path: a fresh clone with ``tags`` handbook releases, an empty cache, `statusbook build` end to end."""
-    root = make_corpus(workdir, count)
-    source = workdir / f"ci-source-{count}-{tags}"
+    root = make_corpus(workdir, count, languages)
+    source = workdir / f"ci-source-{count}-{tags}-{'-'.join(languages)}"
     if not source.exists():
         shutil.copytree(root, source, ignore=shutil.ignore_patterns("site", ".site-*"))
         shutil.rmtree(source / "handbook")
@@ -245,6 +261,7 @@ def main() -> None:
     parser.add_argument("--ci", type=int, metavar="TAGS", help="also time CI's cold path with this many handbook tags (1,000 incidents)")
     parser.add_argument("--work", metavar="DIR", help="write the corpora here and keep them (default: a temporary folder)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--languages", nargs="+", default=["en"], metavar="LANG", help="languages of the corpus's status page, English first (default: en; en nl adds the Dutch pages)")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "ROOT", "CACHE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -253,7 +270,9 @@ def main() -> None:
     import yaml
 
     load = os.getloadavg()
+    languages = tuple(args.languages)
     print(f"python {sys.version.split()[0]}, PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}), {os.cpu_count()} CPUs, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(f"status page in {', '.join(languages)}")
     results: dict[int, dict[str, dict[str, float]]] = {}
     extra: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="statusbook-scale-") as tmp:
@@ -261,10 +280,10 @@ def main() -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         for count in sorted(args.sizes):
             print(f"\nN = {count:,}", flush=True)
-            results[count] = measure(count, args.repeat if count < 50000 else args.large_repeat, workdir)
+            results[count] = measure(count, args.repeat if count < 50000 else args.large_repeat, workdir, languages)
         if args.ci:
             print(f"\nCI cold path: fresh clone, empty cache, {args.ci} tags, 1,000 incidents", flush=True)
-            extra["ci"] = min((measure_ci(args.ci, 1000, workdir) for _ in range(args.repeat)), key=lambda r: r["seconds"])
+            extra["ci"] = min((measure_ci(args.ci, 1000, workdir, languages) for _ in range(args.repeat)), key=lambda r: r["seconds"])
     print()
     print_table(results)
     if "ci" in extra:

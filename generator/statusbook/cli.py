@@ -17,16 +17,25 @@ import click
 
 from statusbook import __version__
 from statusbook.check.report import FORMATS, format_problems, format_text, relocate, resolve_format
-from statusbook.core.config import SiteConfig
+from statusbook.core.config import LANGUAGE_NAMES, LANGUAGES, SiteConfig
 from statusbook.core.problems import has_errors
 from statusbook.core.timestamps import TimestampError, parse_timestamp
 from statusbook.errors import ConfigError, StatusbookError, UsageError, ValidationFailed
 
+# Top-level modules of the `site` extra (pyproject.toml): the base install validates without them.
+SITE_EXTRA_MODULES = frozenset({"jinja2", "markupsafe", "material", "feedgen", "icalendar", "babel", "markdown", "nh3", "watchdog", "apprise", "pymdownx"})
+
 
 def clock_now() -> datetime:
-    """The wall clock, or SOURCE_DATE_EPOCH when set (reproducible runs)."""
+    """The wall clock: SOURCE_DATE_EPOCH when set (reproducible runs), else $STATUSBOOK_NOW (act as if), else the clock.
+
+    Every command's default time comes from here (``new``, ``update`` and ``init`` included),
+    so one variable moves the whole tool in time, as ``--now`` does for a single command.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else datetime.now(UTC)
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return _when(os.environ.get("STATUSBOOK_NOW") or None, "STATUSBOOK_NOW") or datetime.now(UTC)
 
 
 def _when(value: str | None, param: str, *, keep_offset: bool = False) -> datetime | None:
@@ -165,6 +174,25 @@ def init(folder: str, site_name: str, site_url: str, timezone: str, github: bool
     click.echo(f"statusbook: wrote {len(written)} files into {folder}; next: statusbook validate, then statusbook build", err=True)
 
 
+def translation_options(*names: str):
+    """``--title-nl`` and the like: a text in each language statusbook ships, for a status page published in it."""
+
+    def decorate(command):
+        for name in reversed(names):
+            for code in reversed(LANGUAGES):
+                command = click.option(
+                    f"--{name}-{code}", f"{name}_{code}", metavar="TEXT", help=f"The {name} in {LANGUAGE_NAMES[code]} ({name}_{code} in the file), for the status page in that language."
+                )(command)
+        return command
+
+    return decorate
+
+
+def _translations(texts: dict[str, str | None], name: str) -> tuple[tuple[str, str], ...]:
+    """The (language, text) pairs given with ``--<name>-<language>``."""
+    return tuple((code, text) for code in LANGUAGES if (text := texts.get(f"{name}_{code}")) is not None)
+
+
 @cli.command()
 @root_option
 @click.argument("title")
@@ -178,8 +206,9 @@ def init(folder: str, site_name: str, site_url: str, timezone: str, github: bool
 @click.option("--start", "start_text", metavar="TIMESTAMP", help="Maintenance window start, kept with its UTC offset.")
 @click.option("--end", "end_text", metavar="TIMESTAMP", help="Maintenance window end, kept with its UTC offset.")
 @click.option("--id", "slug", help="Id (file name) to use instead of one derived from the date and title.")
+@translation_options("title", "message")
 def new(root: str | None, title: str, maintenance: bool, severity: str | None, components: tuple[str, ...], component_status: str | None, message: str | None,
-        incident_manager: str | None, at_text: str | None, start_text: str | None, end_text: str | None, slug: str | None) -> None:
+        incident_manager: str | None, at_text: str | None, start_text: str | None, end_text: str | None, slug: str | None, **texts: str | None) -> None:
     """Create a valid incident (or maintenance) file and print its path."""
     from statusbook.commands.scaffold import NewIncident, new_incident
 
@@ -189,7 +218,10 @@ def new(root: str | None, title: str, maintenance: bool, severity: str | None, c
     if not maintenance and start is not None:
         raise click.BadParameter("only a maintenance has a window; add --maintenance", param_hint="--start/--end")
     at = _when(at_text, "--at", keep_offset=True) or clock_now().astimezone()
-    request = NewIncident(title, components, at, maintenance, severity, component_status, message, incident_manager, (start, end) if start and end else None, slug)
+    window = (start, end) if start and end else None
+    request = NewIncident(
+        title, components, at, maintenance, severity, component_status, message, incident_manager, window, slug, _translations(texts, "title"), _translations(texts, "message")
+    )
     click.echo(new_incident(_config(root), request))
 
 
@@ -200,7 +232,8 @@ def new(root: str | None, title: str, maintenance: bool, severity: str | None, c
 @click.option("--message", "-m", required=True, help="What customers read (Markdown).")
 @click.option("--component", "-c", "components", multiple=True, metavar="ID=STATUS", help="A component's status from now on (a component not yet affected is added); repeat for several.")
 @click.option("--at", "at_text", metavar="TIMESTAMP", help="Time of the update, kept with its UTC offset (default: now, with your offset).")
-def update(root: str | None, incident_id: str, status: str, message: str, components: tuple[str, ...], at_text: str | None) -> None:
+@translation_options("message")
+def update(root: str | None, incident_id: str, status: str, message: str, components: tuple[str, ...], at_text: str | None, **texts: str | None) -> None:
     """Append a public update to an incident, keeping its comments and layout."""
     from statusbook.commands.scaffold import append_update
 
@@ -211,24 +244,27 @@ def update(root: str | None, incident_id: str, status: str, message: str, compon
             raise click.BadParameter(f"{item!r} must look like api=operational", param_hint="--component")
         pairs.append((cid.strip(), cstatus.strip()))
     at = _when(at_text, "--at", keep_offset=True) or clock_now().astimezone()
-    rel = append_update(_config(root), incident_id, status=status, message=message, component_statuses=pairs, at=at)
+    rel = append_update(_config(root), incident_id, status=status, message=message, component_statuses=pairs, at=at, translations=_translations(texts, "message"))
     click.echo(f"{rel}: added a {status!r} update at {at.isoformat(timespec='seconds')}")
 
 
 @cli.command()
 @root_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: site/ in the repository).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: site/ in the repository, site-internal/ with --internal).")
 @click.option("--strict", is_flag=True, help="Refuse to build when validation has warnings.")
 @now_option
 @click.option("--quiet", "-q", is_flag=True, help="Do not report progress.")
-def build(root: str | None, out_dir: str | None, strict: bool, now_text: str | None, quiet: bool) -> None:
-    """Validate, then build the handbook, status page, feeds and API into site/ atomically."""
+@click.option("--internal", is_flag=True, help="Build the internal incident log (roles, timelines, postmortems, response metrics) instead, into a folder of its own.")
+def build(root: str | None, out_dir: str | None, strict: bool, now_text: str | None, quiet: bool, internal: bool) -> None:
+    """Validate, then build the handbook, status page, feeds and API into site/ atomically (or, with --internal, the internal site)."""
     from statusbook.commands.build import build as build_site
+    from statusbook.commands.internal import build_internal
 
     config = _config(root)
     say = _say(quiet)
+    builder = build_internal if internal else build_site
     try:
-        result = build_site(config, out_dir=Path(out_dir).resolve() if out_dir else None, now=_when(now_text, "--now"), strict=strict, progress=say)
+        result = builder(config, out_dir=Path(out_dir).resolve() if out_dir else None, now=_when(now_text, "--now"), strict=strict, progress=say)
     except ValidationFailed as exc:
         _report_failure(exc)
         raise
@@ -259,14 +295,20 @@ def schema(root: str | None, output: str | None) -> None:
 @click.option("--strict", is_flag=True, help="Refuse to build when validation has warnings.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not report progress.")
 @click.option("--notify", "announce", is_flag=True, help="Then announce what went live, as statusbook notify does (same branch and remote).")
-def publish(root: str | None, branch: str, remote: str | None, cname: str | None, message: str | None, site_dir: str | None, strict: bool, quiet: bool, announce: bool) -> None:
+@click.option("--drop-version", "drop_versions", multiple=True, metavar="VERSION", help="Withdraw a published handbook version whose tag is gone (repeat for several); without it, such a publish is refused.")
+@now_option
+def publish(root: str | None, branch: str, remote: str | None, cname: str | None, message: str | None, site_dir: str | None, strict: bool, quiet: bool, announce: bool,
+            drop_versions: tuple[str, ...], now_text: str | None) -> None:
     """Commit the built site to a branch (default gh-pages) without touching your checkout, and optionally push it."""
     from statusbook.commands.publish import publish as publish_site
 
     say = _say(quiet)
     config = _config(root)
+    now = _when(now_text, "--now")
     try:
-        result = publish_site(config, branch=branch, remote=remote, cname=cname, message=message, site_dir=Path(site_dir) if site_dir else None, strict=strict, progress=say)
+        result = publish_site(
+            config, branch=branch, remote=remote, cname=cname, message=message, site_dir=Path(site_dir) if site_dir else None, strict=strict, now=now, drop_versions=drop_versions, progress=say
+        )
     except ValidationFailed as exc:
         _report_failure(exc)
         raise
@@ -276,7 +318,7 @@ def publish(root: str | None, branch: str, remote: str | None, cname: str | None
     elif remote is not None:
         say(f"{remote}/{branch} is up to date; nothing to push")
     if announce:
-        _notify(config, branch=branch, remote=remote, dry_run=False, now=None, quiet=quiet)
+        _notify(config, branch=branch, remote=remote, dry_run=False, now=now, quiet=quiet)
 
 
 def _notify(config: SiteConfig, *, branch: str, remote: str | None, dry_run: bool, now: datetime | None, quiet: bool) -> None:
@@ -333,6 +375,37 @@ def serve(root: str | None, port: int, host: str, now_text: str | None) -> None:
         server.stop()
 
 
+@cli.command()
+@root_option
+@click.argument("incident_id")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True, help="text for people, json for bots.")
+@now_option
+def brief(root: str | None, incident_id: str, fmt: str, now_text: str | None) -> None:
+    """Print what the incident manager needs now: chat topic, status line, next update due, a draft customer message."""
+    from statusbook.commands.brief import brief as make_brief
+
+    try:
+        click.echo(make_brief(_config(root), incident_id, _when(now_text, "--now") or clock_now(), fmt=fmt), nl=False)
+    except ValidationFailed as exc:
+        _report_failure(exc)
+        raise
+
+
+@cli.command()
+@root_option
+@click.argument("incident_id")
+@now_option
+def postmortem(root: str | None, incident_id: str, now_text: str | None) -> None:
+    """Start the incident's postmortem from the handbook's template, filled in from the file, and print its path."""
+    from statusbook.commands.postmortem import new_postmortem
+
+    try:
+        click.echo(new_postmortem(_config(root), incident_id, _when(now_text, "--now") or clock_now()))
+    except ValidationFailed as exc:
+        _report_failure(exc)
+        raise
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; turn our errors into a message and an exit status."""
     try:
@@ -354,6 +427,11 @@ def main(argv: list[str] | None = None) -> None:
     except StatusbookError as exc:
         click.echo(f"statusbook: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in SITE_EXTRA_MODULES:
+            raise  # not a missing extra: a bug, keep its traceback
+        click.echo(f"statusbook: {exc.name} is not installed: building, serving, publishing and notifying need the site extra; install it with: pip install 'statusbook[site]'", err=True)
+        sys.exit(1)
     except OSError as exc:  # the machine said no: a read-only folder, a full disk
         click.echo(f"statusbook: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(1)

@@ -1,4 +1,4 @@
-"""The built handbook in a real browser: Material's version selector keeps the reader on the same page.
+"""The built handbook in a real browser: Material's version selector keeps the reader on the same page, in English and Dutch.
 
 The site from the ``versioned_handbook`` fixture (releases v1.0 and v1.1, and
 dev) is written to a folder and served over HTTP on 127.0.0.1; Debian's
@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from statusbook.io.writer import SiteWriter
 from support.handbook_repo import SEV2_NEW, SEV2_OLD
 
@@ -166,5 +167,54 @@ def test_without_javascript_the_version_list_still_leads_to_each_version(browser
         tab.wait_for_url(f"{served}/handbook/v1.0/")
         tab.goto(f"{served}/handbook/v1.0/severity/")
         assert SEV2_OLD in tab.locator("article").inner_text()
+    finally:
+        context.close()
+
+
+# --- two languages -------------------------------------------------------------------------------------------
+
+
+def switch_language(page: object, name: str) -> None:
+    """Open Material's language selector in the header and pick a language, as a reader does."""
+    page.mouse.move(0, 400)
+    page.locator(".md-header__option .md-select").filter(has=page.locator("a[hreflang]")).locator("button").hover()
+    page.locator("a.md-select__link[hreflang]", has_text=name).click()
+
+
+def test_the_language_switch_leads_to_the_same_page_in_the_other_language(page, served: str) -> None:
+    page.goto(f"{served}/handbook/v1.1/severity/#severity-sev2")
+    switch_language(page, "Nederlands")
+    page.wait_for_url(f"{served}/handbook/v1.1/nl/severity/")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert "SEV2 — Groot" in page.locator("#severity-sev2").inner_text()
+    switch_language(page, "English")
+    page.wait_for_url(f"{served}/handbook/v1.1/severity/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.outside == []
+
+
+def test_switching_versions_on_a_dutch_page_keeps_the_reader_in_dutch(page, served: str) -> None:
+    page.goto(f"{served}/handbook/v1.1/nl/roles/")
+    switch_version(page, "v1.0")
+    page.wait_for_url(f"{served}/handbook/v1.0/nl/roles/")
+    assert "Nog niet vertaald" in page.locator("article").inner_text(), "v1.0 predates the Dutch pages"
+    page.goto(f"{served}/handbook/latest/nl/severity/#severity-sev2")
+    page.wait_for_url(f"{served}/handbook/v1.1/nl/severity/#severity-sev2")
+    page.goto(f"{served}/handbook/nl/")
+    page.wait_for_url(f"{served}/handbook/v1.1/nl/")
+    assert page.outside == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["v1.1/severity/", "v1.1/nl/severity/", "v1.1/nl/", "v1.1/nl/phases/escalate/", "v1.1/nl/changes/", "v1.0/nl/roles/"])
+def test_no_serious_accessibility_violations_in_either_language(browser, served: str, path: str, scheme: str) -> None:
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{served}/handbook/{path}", wait_until="load")
+        assert tab.locator("body").get_attribute("data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
+        violations = Axe().run(tab).response["violations"]
+        serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
+        assert serious == [], serious
     finally:
         context.close()

@@ -46,7 +46,8 @@ def page(build: object, version: str, rel: str) -> str:
 def test_each_release_and_dev_is_built_and_nothing_else(versioned_handbook) -> None:
     files = versioned_handbook.cold.files
     folders = {path.split("/")[1] for path in files if path.count("/") >= 2}
-    assert folders == {"v1.0", "v1.1", "dev", "latest"}  # not old-1, which does not match v*
+    assert folders == {"v1.0", "v1.1", "dev", "latest", "nl"}  # not old-1, which does not match v*; nl/ holds the Dutch index's redirect
+    assert [path for path in files if path.startswith("handbook/nl/")] == ["handbook/nl/index.html"]
     for version in ("v1.0", "v1.1", "dev"):
         for rel in PAGES:
             assert f"handbook/{version}/{rel}" in files
@@ -384,3 +385,28 @@ def test_renaming_in_the_working_tree_does_not_change_released_versions(tmp_path
     assert [p.rule for p in result.problems] == []  # governed by v1.1, where LOW still exists
     again = validate_repository(load_config(root), now=datetime(2026, 6, 1, tzinfo=UTC), use_cache=True)
     assert again.problems == result.problems and again.handbook_versions == {"2026-05-03-new": "v1.1"}
+
+
+# --- another engine ------------------------------------------------------------------------------------
+
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+
+
+def test_properdocs_builds_the_same_tables_as_mkdocs(tmp_path: Path) -> None:
+    """ProperDocs (a drop-in fork of MkDocs 1.x) through the same export path: hooks play no part, so nothing is lost."""
+    builds = {}
+    for engine in ("mkdocs", "properdocs"):
+        project = site_project(tmp_path / engine)
+        replace_in(project.root / "mkdocs.yml", "  statusbook:\n", f"  statusbook:\n    engine: {engine}\n")
+        project.git_init()
+        messages: list[str] = []
+        builds[engine] = build_handbook(project.root, tmp_path / f"store-{engine}", messages)
+        assert messages == [f"handbook: building dev with {engine}"]
+    mkdocs, properdocs = builds["mkdocs"], builds["properdocs"]
+    pages = sorted(path for path, data in mkdocs.items() if path.endswith(".html") and b"<table" in data)
+    assert len(pages) >= 8, pages
+    for path in pages:
+        assert TABLE.findall(properdocs[path].decode()) == TABLE.findall(mkdocs[path].decode()), path
+    assert sorted(p for p in properdocs if p.endswith(".html")) == sorted(p for p in mkdocs if p.endswith(".html"))
+    for path in pages:
+        assert properdocs[path].count(b'http-equiv="Content-Security-Policy"') == 1, path

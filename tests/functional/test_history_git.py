@@ -115,3 +115,39 @@ def test_only_changed_files_are_compared_and_unchanged_ones_stay_published(proje
     result = statusbook(project.root, "validate", "--base", "HEAD")
     assert [line.split(" ", 1)[0] for line in result.stdout.splitlines() if ": error [" in line] == ["incidents/2026/2026-03-01-api-outage.yml:1:1:"], result.stdout
     assert "[history-incident-renamed]" in result.stdout
+
+
+def test_moving_the_incidents_folder_still_compares_with_everything_published(published: Project) -> None:
+    """The base is read at its own configuration: a change that moves incidents/ and says so in mkdocs.yml cannot hide a rewrite."""
+    root = published.root
+    second = "incidents/2026/2026-03-05-second.yml"
+    published.write(second, BASE.replace("API errors", "Second"))
+    published.commit("second incident")
+    (root / "records").mkdir()
+    git(root, "mv", "incidents/2026", "records/2026")
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config.replace("    timezone: Europe/Amsterdam\n", "    timezone: Europe/Amsterdam\n    incidents_dir: records\n"), encoding="utf-8")
+    (root / "records/2026/2026-03-05-second.yml").unlink()  # a published incident deleted
+    moved = "records/2026/2026-03-01-api-errors.yml"
+    (root / moved).write_text(edit(BASE, "We found the cause.", "It was DNS."), encoding="utf-8")  # and one rewritten
+    result = statusbook(root, "validate", "--base", "main")
+    assert result.returncode == 1, result.stdout
+    assert f"{second}:1:1: error [history-incident-deleted]" in result.stdout
+    assert f"{moved}:12:14: error [history-update-edited]" in result.stdout
+
+
+def test_the_pull_request_check_reports_process_notices_only_on_files_it_touches(published: Project) -> None:
+    """An overdue postmortem elsewhere never clutters (or fails) an unrelated pull request; on a touched file it shows."""
+    root = published.root
+    sev2 = "incidents/2026/2026-02-01-old-outage.yml"
+    published.write(sev2, BASE.replace("severity: SEV3", "severity: SEV2").replace("2026-03-01", "2026-02-01") + "internal:\n  roles:\n    incident_manager: Dana\n")
+    published.commit("an old SEV2 without a postmortem")
+    published.write("incidents/2026/2026-03-05-new.yml", BASE.replace("API errors", "New").replace("2026-03-01", "2026-03-05"))
+    result = statusbook(root, "validate", "--base", "main", "--now", "2026-04-01T00:00:00Z")
+    assert result.returncode == 0, result.stdout
+    assert "postmortem-overdue" not in result.stdout
+    plain = statusbook(root, "validate", "--now", "2026-04-01T00:00:00Z")
+    assert f"{sev2}:" in plain.stdout and "notice [postmortem-overdue]" in plain.stdout and plain.returncode == 0
+    (root / sev2).write_text((root / sev2).read_text() + "# touched\n", encoding="utf-8")
+    touched = statusbook(root, "validate", "--base", "main", "--now", "2026-04-01T00:00:00Z")
+    assert f"{sev2}:" in touched.stdout and "notice [postmortem-overdue]" in touched.stdout and touched.returncode == 0

@@ -52,8 +52,9 @@ updates:
     components:
       webhooks: partial_outage
 """
-# What editing an old, resolved incident renders: its page, its history page, the site's and its component's Atom and RSS feeds.
-ONE_INCIDENT = 2 + 4
+# What editing an old, resolved incident renders: its page, its history page, the history pages of its component, severity
+# and year, the site's and its component's Atom and RSS feeds; and the search index of its year, which Pagefind makes whole (see search_files).
+ONE_INCIDENT = 2 + 3 + 4
 COUNTS = re.compile(r"rendered (\d+) pages, reused (\d+) unchanged; wrote (\d+) files, linked (\d+)")
 
 
@@ -108,33 +109,46 @@ def inode(path: Path) -> int:
     return path.stat().st_ino
 
 
+def all_search_files(site: Path) -> int:
+    return sum(1 for p in site.rglob("*") if p.is_file() and "pagefind" in p.relative_to(site).parts)
+
+
+def search_files(site: Path, year: str = "2020") -> int:
+    """How many files one year's search index has: all of them are made again when an incident of that year changes, no other year's."""
+    return sum(1 for p in (site / "pagefind" / year).rglob("*") if p.is_file())
+
+
 def test_editing_one_incident_renders_its_pages_only_and_builds_the_same_site(repo: Path, tmp_path: Path) -> None:
     site = repo / "site"
     first = run_build(repo)
     total = sum(rendered(first))
     assert rendered(first) == (total, 0), "a first build renders everything"
-    assert counts(first)["written"] == len(tree(site)) - 1  # every file but the marker
-    assert counts(first)["linked"] == 0
+    # Every file but the marker: the search index's files are linked from Pagefind's scratch folder, the rest written.
+    assert counts(first)["written"] == len(tree(site)) - 1 - all_search_files(site)
+    assert counts(first)["linked"] == all_search_files(site)
 
     edited_page = site / "incidents" / "2020-02-11-slow-reports-1" / "index.html"
     untouched_page = site / "incidents" / "2020-03-12-slow-reports-2" / "index.html"
     before = {edited_page: inode(edited_page), untouched_page: inode(untouched_page)}
     edit_message(repo / "incidents" / "2020-02-11-slow-reports-1.yml", "Edited.")
     second = run_build(repo)
-    # An old, resolved incident: its own page, the history page that lists it, and the feeds (Atom and RSS) of the site and of its component.
-    assert rendered(second) == (ONE_INCIDENT, total - ONE_INCIDENT)
+    # An old, resolved incident: its own page, the history pages that list it, the feeds (Atom and RSS) of the site and of its component,
+    # and the search index.
+    changed = ONE_INCIDENT + search_files(site)
+    assert rendered(second) == (changed, total - changed)
     assert tree(site) == cold_tree(repo, tmp_path)
     found = counts(second)
-    assert found["linked"] == total - ONE_INCIDENT, "every reused page is linked from the live site, not written again"
+    assert found["linked"] == total - changed + search_files(site), "every reused page is linked from the live site, not written again"
     assert found["written"] + found["linked"] == len(tree(site)) - 1
     assert inode(untouched_page) == before[untouched_page], "an unchanged page is the previous site's very file"
     assert inode(edited_page) != before[edited_page]
 
     edit_message(repo / "incidents" / "2020-01-13-slow-reports-3.yml", "Edited too.")  # not among the latest of its component
     third = run_build(repo)
-    assert rendered(third) == (ONE_INCIDENT, total - ONE_INCIDENT)
+    changed = ONE_INCIDENT + search_files(site)
+    assert rendered(third) == (changed, total - changed)
     assert tree(site) == cold_tree(repo, tmp_path)
-    assert counts(third)["linked"] == total - ONE_INCIDENT
+    assert counts(third)["linked"] == total - changed + search_files(site)
 
     unchanged = run_build(repo)
     assert rendered(unchanged) == (0, total)
@@ -173,7 +187,7 @@ def test_every_kind_of_change_rebuilds_the_same_site_as_a_cold_build(repo: Path,
     assert check(later)[0] == 0, "a file in the theme that is not a template changes no page"
     edit_message(incidents / "2020-01-13-slow-reports-3.yml", "Edited.")  # not among the latest of its component
     count, reused = check(later)
-    assert count == ONE_INCIDENT and reused > 0, "with only a README in the theme, an edit still renders just the files that show the incident"
+    assert count == ONE_INCIDENT + search_files(repo / "site") and reused > 0, "with only a README in the theme, an edit still renders just the files that show the incident"
 
     theme = repo / "theme" / "status" / "incident.html"
     theme.write_text('{% extends "!default/incident.html" %}{% block title %}Incident: {{ incident.title }}{% endblock %}', encoding="utf-8")
@@ -182,8 +196,11 @@ def test_every_kind_of_change_rebuilds_the_same_site_as_a_cold_build(repo: Path,
     before = {p: inode(p) for p in site.rglob("*") if p.is_file()}
     edit_message(incidents / "2020-03-12-slow-reports-2.yml", "Edited again.")
     count, reused = check(later)
-    kept = sorted({p.suffix for p in site.rglob("*") if p.is_file() and before.get(p) == inode(p)})
-    assert kept == [".atom", ".ics", ".rss"], "a theme's own templates may show anything: no page is reused once any input changed, only feeds and calendars"
+    kept = [p.relative_to(site) for p in site.rglob("*") if p.is_file() and before.get(p) == inode(p)]
+    pages = sorted({p.suffix for p in kept if p.parts[0] != "pagefind"})
+    assert pages == [".atom", ".ics", ".rss"], "a theme's own templates may show anything: no page is reused once any input changed, only feeds and calendars"
+    search = {p.parts[1] for p in kept if p.parts[0] == "pagefind"}
+    assert search == {p.name for p in (site / "pagefind").iterdir()} - {"2020"}, "templates never reach the search index: only the edited year's bundle is new"
     shutil.rmtree(repo / "theme")
     check(later)
     assert check(NOW + timedelta(days=3))[1] > 0

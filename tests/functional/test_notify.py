@@ -373,14 +373,14 @@ def test_a_broken_target_list_is_reported_with_locations_and_nothing_is_sent(sit
     assert any(line.startswith("notify.yml:4:3: error [key-unknown] unknown key 'urll'") for line in lines)
     assert SECRET not in result.stderr
     assert site.counts() == (0, 0, 0)
-    assert git(site.remote, "ls-tree", "--name-only", "gh-pages", ".statusbook/") == "", "nothing was recorded"
+    assert git(site.remote, "ls-tree", "--name-only", "gh-pages", ".statusbook/announced.json") == "", "nothing was recorded"
 
 
 def test_dry_run_prints_what_would_be_sent_and_sends_and_records_nothing(site: Site) -> None:
     site.publish("2026-03-01T10:30:00+00:00")
     baseline = site.notify("2026-03-01T10:30:00Z", "--dry-run")
     assert "would record 1 published change as the baseline" in baseline.stderr
-    assert git(site.remote, "ls-tree", "--name-only", "gh-pages", ".statusbook/") == ""
+    assert git(site.remote, "ls-tree", "--name-only", "gh-pages", ".statusbook/announced.json") == ""
     site.notify("2026-03-01T10:30:00Z")
     site.update("identified", "Rolling back.", "2026-03-01T11:00:00Z")
     site.publish("2026-03-01T11:30:00+00:00")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -113,7 +114,11 @@ def test_publish_refuses_when_the_remote_has_commits_we_lack(repo: tuple[Project
     project, remote = repo
     root = project.root
     assert statusbook(root, "publish", "--push").returncode == 0
-    # Someone else publishes from another clone.
+    # A publish of ours that is not pushed yet...
+    project.write(PATH, INCIDENT.replace("API errors", "API errors, ours"))
+    git(root, "commit", "-q", "-am", "ours")
+    assert statusbook(root, "publish").returncode == 0
+    # ...while someone else publishes from another clone.
     other = tmp_path / "other"
     git(tmp_path, "clone", "-q", "--branch", "gh-pages", str(remote), str(other))
     (other / "theirs.html").write_text("their work\n")
@@ -128,7 +133,7 @@ def test_publish_refuses_when_the_remote_has_commits_we_lack(repo: tuple[Project
     before = snapshot(root)
     result = statusbook(root, "publish", "--push")
     assert result.returncode == 1
-    assert "origin/gh-pages has 1 commit that your local gh-pages does not have" in result.stderr
+    assert "origin/gh-pages has 1 commit that your local gh-pages does not have (and yours has 1 it does not have)" in result.stderr
     assert "never force-pushes" in result.stderr
     assert "git branch -f gh-pages origin/gh-pages" in result.stderr
     assert branch_sha(remote, "refs/heads/gh-pages") == theirs, "the remote lost their commit"
@@ -140,6 +145,26 @@ def test_publish_refuses_when_the_remote_has_commits_we_lack(repo: tuple[Project
     result = statusbook(root, "publish", "--push")
     assert result.returncode == 0, result.stderr
     assert git(root, "rev-parse", "gh-pages^").strip() == theirs
+
+
+def test_a_local_branch_that_is_only_behind_publishes_on_top_of_the_remote(repo: tuple[Project, Path], tmp_path: Path) -> None:
+    """Nothing of ours is unpushed, so nothing is lost: the publish builds on what the remote has, keeping it."""
+    project, remote = repo
+    root = project.root
+    assert statusbook(root, "publish", "--push").returncode == 0
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", "--branch", "gh-pages", str(remote), str(other))
+    (other / "theirs.html").write_text("their work\n")
+    git(other, "add", "theirs.html")
+    git(other, "commit", "-q", "-m", "their publish")
+    git(other, "push", "-q", "origin", "gh-pages")
+    theirs = branch_sha(other, "HEAD")
+    project.write(PATH, INCIDENT.replace("API errors", "API timeouts"))
+    git(root, "commit", "-q", "-am", "change")
+    result = statusbook(root, "publish", "--push")
+    assert result.returncode == 0, result.stderr
+    assert git(remote, "rev-parse", "gh-pages^").strip() == theirs
+    assert "theirs.html" in git(remote, "ls-tree", "--name-only", "gh-pages").split()
     assert branch_sha(remote, "refs/heads/gh-pages") == branch_sha(root, "refs/heads/gh-pages")
 
 
@@ -172,7 +197,8 @@ def test_publish_without_push_and_a_given_site_folder(repo: tuple[Project, Path]
     result = statusbook(project.root, "publish", "--site", str(site), "-m", "Deploy by hand")
     assert result.returncode == 0, result.stderr
     root = project.root
-    assert sorted(git(root, "ls-tree", "-r", "--name-only", "gh-pages").split()) == [".nojekyll", "a/b.txt", "index.html"]
+    assert sorted(git(root, "ls-tree", "-r", "--name-only", "gh-pages").split()) == [".nojekyll", ".statusbook/published.json", "a/b.txt", "index.html"]
+    assert json.loads(git(root, "show", "gh-pages:.statusbook/published.json")) == {"paths": [".nojekyll", "a/b.txt", "index.html"]}
     head = git(root, "rev-parse", "HEAD").strip()
     assert git(root, "log", "-1", "--format=%B", "gh-pages").strip() == f"Deploy by hand\n\nSource commit: {head}"
     assert branch_sha(remote, "refs/heads/gh-pages") is None
@@ -192,6 +218,7 @@ def test_publish_with_no_git_identity_uses_a_fallback(repo: tuple[Project, Path]
 def test_invalid_repository_publishes_nothing(repo: tuple[Project, Path]) -> None:
     project, remote = repo
     project.write(PATH, INCIDENT.replace("components: [api]", "components: [apii]"))
+    project.commit("broken")
     result = statusbook(project.root, "publish", "--push")
     assert result.returncode == 1
     assert "component-unknown" in result.stderr

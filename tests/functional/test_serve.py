@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -84,6 +85,24 @@ def test_paths_redirects_and_not_found(served: tuple[Project, DevServer]) -> Non
     assert status == 200 and headers["Content-Type"] == "application/atom+xml"
     assert fetch(server.url + "no/such/page/")[0] == 404
     assert fetch(server.url + "../../etc/passwd")[0] == 404
+
+
+@pytest.mark.parametrize(
+    "target",
+    [b"/?%zz=%%%&&;=", b"/__serve/wait.js?v=%ff%fe", b"/__serve/wait.js?v=99999999999999999999999", b"/%00/%ff%fe/index.html", b"/" + b"a/" * 3000, b"//etc/passwd"],
+    ids=["bad escapes", "bad wait query", "huge version", "nul and bad utf-8", "very deep path", "double slash"],
+)
+def test_malformed_requests_get_an_answer(served: tuple[Project, DevServer], target: bytes) -> None:
+    """A request the server cannot make sense of gets a status line, never a dropped connection or a traceback."""
+    _, server = served
+    host, port = server.url.removeprefix("http://").strip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=DEADLINE_SECONDS) as conn:
+        conn.sendall(b"GET " + target + b" HTTP/1.0\r\n\r\n")
+        reply = b""
+        while chunk := conn.recv(65536):
+            reply += chunk
+    status = int(reply.split(b" ", 2)[1])
+    assert reply.startswith(b"HTTP/1.") and status in (200, 301, 400, 404, 414), reply[:200]
 
 
 def test_change_scope(site_repo: Project) -> None:

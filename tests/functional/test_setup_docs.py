@@ -26,7 +26,7 @@ from support.texts import INCIDENT, PATH
 PAGES = REPO / "handbook" / "setup"
 BLOCK_RE = re.compile(r'^```(\w+)(?:[ \t]+title="([^"]+)")?[ \t]*\n(.*?)^```[ \t]*$', re.MULTILINE | re.DOTALL)
 EXPRESSION_RE = re.compile(r"\$\{\{\s*([^}]+?)\s*\}\}")
-NOT_RUN = {"pip install ."}  # installing statusbook: the tests run the checkout's own
+NOT_RUN = {"pip install statusbook", 'pip install "statusbook[site]"'}  # installing statusbook: the tests run the checkout's own
 
 APPENDED = INCIDENT + "  - at: 2026-03-01T10:30:00Z\n    status: identified\n    message: We found the cause.\n"
 EDITED = INCIDENT.replace("We are looking into API errors.", "It was DNS all along.")

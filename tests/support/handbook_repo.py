@@ -5,9 +5,12 @@ fixture ``versioned_handbook`` in conftest.py, because every MkDocs build costs
 about a second on the shared machine. The repository holds the real handbook
 pages, mkdocs.yml and theme, with:
 
-- ``v1.0`` (lightweight tag, 2026-01-10): the handbook as it is;
+- ``v1.0`` (lightweight tag, 2026-01-10): the handbook as it is, but in English
+  only, as releases were before the handbook had languages: no ``*.nl.md``
+  pages and no i18n plugin in mkdocs.yml (the schema keeps its translations);
 - ``v1.1`` (annotated tag, 2026-03-10): SEV2 described in new words, SEV3
-  renamed LOW, a new page ``changes.md``, a line added to ``severity.md``;
+  renamed LOW, a new page ``changes.md`` (no Dutch twin), a line added to
+  ``severity.md``, the Dutch pages and the i18n plugin;
 - ``main`` (2026-04-10, untagged): the detect phase described in new words,
   so the working tree (``dev``) differs from both releases;
 - ``old-1`` (not matching ``v*``): must be ignored.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -35,6 +39,18 @@ DETECT_DEV = "Notice that something is wrong and record it, in the wording of th
 SEV1_OLD = "A critical incident with very large impact on customers."
 SEV1_EDIT = "A critical incident, in words not yet committed."
 CHANGES_PAGE = "# What changed in v1.1\n\nThe minor severity level is now called LOW.\n"
+# mkdocs.yml's i18n plugin entry, from its comment to the end of its nav translations.
+I18N_PLUGIN = re.compile(r"  # The handbook in English and Dutch.*?\n(?=[a-z_]+:)", re.S)
+
+
+def english_only(root: Path) -> None:
+    """Make the copied handbook one from before it had languages: no Dutch pages, no i18n plugin."""
+    for page in (root / "handbook").rglob("*.nl.md"):
+        page.unlink()
+    config = root / "mkdocs.yml"
+    text, found = I18N_PLUGIN.subn("", config.read_text(encoding="utf-8"))
+    assert found == 1, "mkdocs.yml configures the i18n plugin once"
+    config.write_text(text, encoding="utf-8")
 
 
 def git(cwd: Path, *args: str, date: str = "2026-01-10T12:00:00Z") -> str:
@@ -64,6 +80,7 @@ def make_release_history(root: Path, *, pages: bool) -> None:
         shutil.copytree(REPO / "handbook", root / "handbook")
         shutil.copytree(REPO / "theme", root / "theme")
         shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        english_only(root)
     else:
         (root / "handbook").mkdir()
         for name in ("schema.yml", "components.yml"):
@@ -79,6 +96,9 @@ def make_release_history(root: Path, *, pages: bool) -> None:
     replace_in(schema, SEV2_OLD, SEV2_NEW)
     replace_in(schema, "  - id: SEV3\n", "  - id: LOW\n")
     if pages:
+        for page in (REPO / "handbook").rglob("*.nl.md"):
+            shutil.copy(page, root / page.relative_to(REPO))
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
         (root / "handbook" / "changes.md").write_text(CHANGES_PAGE, encoding="utf-8")
         replace_in(root / "mkdocs.yml", "\nnav:\n", "\nnav:\n  - What changed: changes.md\n")
         with (root / "handbook" / "severity.md").open("a", encoding="utf-8") as handle:

@@ -126,8 +126,20 @@ def test_update_passes_component_pairs_and_the_time(config: SiteConfig) -> None:
     assert run.stdout == "incidents/2026/x.yml: added a 'identified' update at 2026-03-01T10:30:00+01:00\n"
     append.assert_called_once_with(
         config, "x", status="identified", message="Found it.", component_statuses=[("api", "degraded_performance"), ("db", "operational")],
-        at=datetime(2026, 3, 1, 10, 30, tzinfo=timezone(timedelta(hours=1))),
+        at=datetime(2026, 3, 1, 10, 30, tzinfo=timezone(timedelta(hours=1))), translations=(),
     )  # fmt: skip
+
+
+def test_update_and_new_pass_translations_by_language(config: SiteConfig) -> None:
+    with mock.patch("statusbook.commands.scaffold.append_update", autospec=True, return_value="incidents/2026/x.yml") as append:
+        run = run_cli("update", "x", "--root", str(config.root), "--status", "identified", "-m", "Found it.", "--message-nl", "Gevonden.")
+    assert run.code == 0, run
+    assert append.call_args.kwargs["translations"] == (("nl", "Gevonden."),)
+    with mock.patch("statusbook.commands.scaffold.new_incident", autospec=True, return_value="incidents/2026/x.yml") as new:
+        run = run_cli("new", "API errors", "--root", str(config.root), "-s", "SEV3", "-c", "api", "--title-nl", "API-fouten", "--message-nl", "We kijken ernaar.")
+    assert run.code == 0, run
+    request = new.call_args.args[1]
+    assert (request.title_translations, request.message_translations) == ((("nl", "API-fouten"),), (("nl", "We kijken ernaar."),))
 
 
 def test_build_passes_its_options(config: SiteConfig, tmp_path: Path) -> None:

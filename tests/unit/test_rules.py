@@ -179,6 +179,15 @@ CASES: list[Case] = [
     one(maintenance("    status: in_progress", "    status: identified"), [(12, 13, "status-unknown")], name="incident status on maintenance", path=MAINT_PATH, contains=("scheduled, in_progress, verifying, completed",)),
     one(incident("  - at: 2026-03-01T10:00:00+01:00", "  - at: 2026-02-30T10:00:00+01:00"), [(6, 9, "timestamp-invalid")], name="February 30th"),
     one(incident("  - at: 2026-03-01T10:00:00+01:00", "  - at: 2026-03-01T25:00:00+01:00"), [(6, 9, "timestamp-invalid")], name="hour 25"),
+    one(
+        incident("    message: Fixed.\n", "    message: |\n      Fixed.\n      internal:\n        notes: a secret\n"),
+        [(13, 14, "internal-in-public-text")],
+        name="internal block indented into a message",
+    ),
+    one(incident("    message: Fixed.\n", "    message: |\n      Fixed. The internal: part was fine.\n"), [], name="'internal:' inside a sentence is text"),
+    one(incident("  - at: 2026-03-01T10:00:00+01:00", "  - at: 0206-03-01T10:00:00+01:00"), [(6, 9, "timestamp-invalid")], name="year typo 0206"),
+    one(incident("  - at: 2026-03-01T10:00:00+01:00", "  - at: 0001-01-01T00:00:00+01:00"), [(6, 9, "timestamp-invalid")], name="year 1 east of UTC"),
+    one(incident("  - at: 2026-03-01T10:00:00+01:00", "  - at: 9999-12-31T23:59:00-05:00"), [(6, 9, "timestamp-invalid")], name="year 9999 west of UTC"),
     one(incident("  - at: 2026-03-01T10:00:00+01:00", "  - at: 2026-03-01 10:00"), [(6, 9, "timestamp-naive")], name="no UTC offset", contains=("UTC offset",)),
     one(incident("  - at: 2026-03-01T10:00:00+01:00", "  - at: 2026-03-01"), [(6, 9, "timestamp-naive")], name="date only"),
     one(INCIDENT[: INCIDENT.index("updates:")] + "updates: []\n" + INCIDENT[INCIDENT.index("internal:") :], [(5, 10, "updates-empty")], name="no updates"),
@@ -228,6 +237,14 @@ CASES: list[Case] = [
     ),
     one(incident("  - at: 2026-03-01T11:00:00+01:00\n    status: resolved\n    message: Fixed.\n    components:\n      api: operational\n", ""), [(6, 5, "stale-open")], name="open for months"),
     one(incident("postmortem: https://example.com/postmortems/1\n", "postmortem: https://example.com/postmortems/1\nhandbook: v9.9\n"), [(5, 11, "handbook-version-unknown")], name="unknown handbook version", versions=("v1.0",), contains=("v1.0",)),
+    one(incident("    message: Fixed.\n", "    message: Fixed.\n    message_de: Behoben.\n"), [(14, 5, "language-unknown")], name="translation into a language not shipped", contains=("'de'", "message_nl (Dutch)")),
+    one(
+        incident("    message: We are looking into **API errors**.\n", "    message: We are looking into **API errors**.\n    message_nl: We onderzoeken **API-fouten**.\n"),
+        # This repository has no mkdocs.yml, so its status page is in English only: nothing shows the Dutch text either.
+        [(1, 8, "translation-missing"), (9, 5, "translation-unpublished"), (14, 14, "translation-missing")],
+        name="translation missing in one update",
+        contains=("title_nl",),
+    ),
 ]
 
 # Rules checked by other test modules, which must name each of them.
@@ -355,6 +372,8 @@ CONFIG_CASES = [
         "site_name: x\nextra:\n  statusbook:\n    engine: hugo\n    feed_entries: 0\n    incidents_dir: ../elsewhere\n",
         [(4, 13, "config-value"), (5, 19, "config-value"), (6, 20, "config-value")],
     ),
+    ("a language not shipped, one twice", "site_name: x\nextra:\n  statusbook:\n    languages: [en, de, en]\n", [(4, 21, "config-value"), (4, 25, "config-value")]),
+    ("languages without the default", "site_name: x\ntheme:\n  language: en\nextra:\n  statusbook:\n    languages: [nl]\n", [(6, 16, "config-value")]),
 ]
 CONFIG_LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<column>\d+): error \[(?P<rule>[a-z0-9*-]+)\] \S")
 

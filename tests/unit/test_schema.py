@@ -92,6 +92,13 @@ def test_duplicate_severity_id() -> None:
     assert "defined twice" in found[0].message
 
 
+def test_component_id_that_would_overwrite_the_page_badge() -> None:
+    components = edit(COMPONENTS, "      - id: reports\n", "      - id: status\n")
+    _, found = parse(components=components)
+    assert located(found) == [(COMPONENTS_PATH, *position(components, "- id: status", offset=6), "schema-id-reserved")]
+    assert "badges/status.svg" in found[0].message
+
+
 def test_duplicate_component_across_groups() -> None:
     components = edit(COMPONENTS, "      - id: reports\n", "      - id: api\n")
     _, found = parse(components=components)

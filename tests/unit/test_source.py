@@ -210,6 +210,21 @@ def test_control_character_in_a_value() -> None:
     assert problems('a: "bell\\a"\nb: fine\n') == [(1, 4, "text-control-character")]
 
 
+@pytest.mark.parametrize("escape", ["\\x01", "\\x1b", "\\x7f", "\\x9b", "\\ufffe", "\\uffff"])
+def test_characters_no_feed_can_carry_are_refused(escape: str) -> None:
+    """Feeds and calendars are XML or line-based: these characters would break them for every reader."""
+    parsed = read_yaml(f'a: "x{escape}y"\n'.encode(), "f.yml")
+    [problem] = parsed.problems
+    assert (problem.line, problem.column, problem.rule) == (1, 4, "text-control-character")
+    assert "U+" in problem.message
+
+
+@pytest.mark.parametrize("text", ["caf\u00e9", "line\u2028sep", "emoji \U0001f600", "tab\there"])
+def test_printable_text_is_kept(text: str) -> None:
+    parsed = read_yaml(f"a: '{text}'\n".encode(), "f.yml")
+    assert (tuple(parsed.problems), parsed.value) == ((), {"a": text})
+
+
 def test_oversized_value_is_cut_and_reported() -> None:
     parsed = read_yaml(("a: " + "x" * 70_000 + "\n").encode(), "f.yml")
     assert [(p.line, p.column, p.rule) for p in parsed.problems] == [(1, 4, "yaml-scalar-size")]

@@ -6,6 +6,11 @@ published, so a pull request may add to it but not rewrite it:
 - a published update's ``at`` never changes (it names the update's anchor and
   feed entry); its ``status`` and ``message`` change only together with a new
   ``correction: {at, reason}`` note, which the status page shows;
+- the same holds in every language: a published translation (``message_nl``,
+  ``title_nl``, ``reason_nl``) is as fixed as the text it translates. Adding a
+  translation where there was none is not a rewrite (readers of that language
+  saw the default text, marked as not translated, and now read it in their
+  own), so it needs no correction note; changing or removing one does;
 - a final update (``resolved``, ``completed``) is never edited or removed:
   reopening an incident means appending a non-final update after it, which
   :mod:`statusbook.check.incident` allows;
@@ -25,12 +30,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from statusbook.check.incident import incident_id
+from statusbook.check.incident_format import translation_key
+from statusbook.core.config import LANGUAGE_NAMES, LANGUAGES
 from statusbook.core.handbook import Handbook
 from statusbook.core.ids import Kind
 from statusbook.core.problems import Level, Mark, Problem
 from statusbook.core.timestamps import TimestampError, parse_timestamp
 from statusbook.core.yaml_source import MarkedDict, MarkedList, read_yaml
 
+_START = Mark(1, 1)
 # A new file counts as a renamed published one when this share of its updates matches.
 RENAME_SIMILARITY = 0.5
 
@@ -46,6 +54,9 @@ class RecordedUpdate:
     correction: tuple[str, str] | None
     mark: Mark
     marks: tuple[tuple[str, Mark], ...]
+    components: tuple[tuple[str, str], ...] = ()  # the per-component statuses it set, which make the uptime history
+    translations: tuple[tuple[str, str], ...] = ()  # the message in other languages, by language
+    correction_translations: tuple[tuple[str, str], ...] = ()  # the correction's reason in other languages
 
     def mark_of(self, key: str) -> Mark:
         return dict(self.marks).get(key, self.mark)
@@ -53,11 +64,34 @@ class RecordedUpdate:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """The public record of one incident file: its kind and updates in file order."""
+    """The public record of one incident file: its kind, its incident-level fields and its updates in file order."""
 
     kind: str
     updates: tuple[RecordedUpdate, ...]
     updates_mark: Mark
+    # Incident-level public fields as written (None when absent), each with where it is.
+    fields: tuple[tuple[str, object, Mark], ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()  # incident-level (at, reason) notes
+    mark: Mark = _START
+    # Each incident-level correction's reason in other languages: ((at, reason), translations), with where the correction is.
+    correction_translations: tuple[tuple[tuple[str, str], tuple[tuple[str, str], ...], Mark], ...] = ()
+
+    def field(self, name: str) -> tuple[object, Mark]:
+        for found, value, mark in self.fields:
+            if found == name:
+                return value, mark
+        return None, self.mark
+
+
+# Published incident-level fields: any change needs a new entry in the incident's `corrections`.
+CORRECTABLE = ("title", "severity", "postmortem", "postmortem_summary", "scheduled", *(translation_key(n, c) for n in ("title", "postmortem_summary") for c in LANGUAGES))
+# Fields that may be added after publishing without a note: a postmortem, and any translation.
+ADDABLE = frozenset(name for name in CORRECTABLE if name in ("postmortem", "postmortem_summary") or name.rpartition("_")[2] in LANGUAGES)
+
+
+def _translations(mapping: MarkedDict, name: str) -> tuple[tuple[str, str], ...]:
+    """A text's translations as written (stripped), by language."""
+    return tuple((code, _text(mapping.get(translation_key(name, code))).strip()) for code in LANGUAGES if _text(mapping.get(translation_key(name, code))).strip())
 
 
 def _text(value: object) -> str:
@@ -71,9 +105,14 @@ def read_record(data: bytes, path: str) -> Record | None:
     if not isinstance(root, MarkedDict):
         return None
     kind = Kind(root["kind"]) if root.get("kind") in tuple(Kind) else Kind.INCIDENT
+    fields = tuple((name, _plain(root.get(name)), root.value_mark(name) if name in root else root.mark) for name in (*CORRECTABLE, "components"))
+    raw_fixes = root.get("corrections")
+    notes = [c for c in raw_fixes if isinstance(c, MarkedDict)] if isinstance(raw_fixes, MarkedList) else []
+    fixes = tuple((_text(c.get("at")).strip(), _text(c.get("reason")).strip()) for c in notes)
+    fix_texts = tuple((fix, _translations(c, "reason"), c.mark) for fix, c in zip(fixes, notes, strict=True))
     items = root.get("updates")
     if not isinstance(items, MarkedList):
-        return Record(kind, (), root.key_mark("updates") if "updates" in root else root.mark)
+        return Record(kind, (), root.key_mark("updates") if "updates" in root else root.mark, fields, fixes, root.mark, fix_texts)
     updates = []
     for index, item in enumerate(items):
         if not isinstance(item, MarkedDict):
@@ -85,9 +124,27 @@ def read_record(data: bytes, path: str) -> Record | None:
             at = at_text
         raw = item.get("correction")
         correction = (_text(raw.get("at")).strip(), _text(raw.get("reason")).strip()) if isinstance(raw, MarkedDict) else None
-        marks = tuple((key, item.value_mark(key)) for key in ("at", "status", "message") if key in item)
-        updates.append(RecordedUpdate(at, at_text, _text(item.get("status")).strip(), _text(item.get("message")).strip(), correction, items.item_mark(index), marks))
-    return Record(kind, tuple(updates), root.key_mark("updates"))
+        reasons = _translations(raw, "reason") if isinstance(raw, MarkedDict) else ()
+        keys = ("at", "status", "message", "components", "correction", *(translation_key("message", code) for code in LANGUAGES))
+        marks = tuple((key, item.value_mark(key)) for key in keys if key in item)
+        states = item.get("components")
+        components = tuple(sorted((_text(k), _text(v)) for k, v in states.items())) if isinstance(states, MarkedDict) else ()
+        message = _text(item.get("message")).strip()
+        updates.append(
+            RecordedUpdate(at, at_text, _text(item.get("status")).strip(), message, correction, items.item_mark(index), marks, components, _translations(item, "message"), reasons)
+        )
+    return Record(kind, tuple(updates), root.key_mark("updates"), fields, fixes, root.mark, fix_texts)
+
+
+def _plain(value: object) -> object:
+    """A field's value in comparable form: text stripped, lists as tuples, mappings as sorted pairs."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, MarkedList):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, MarkedDict):
+        return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
+    return value
 
 
 class _Comparison:
@@ -105,7 +162,41 @@ class _Comparison:
     def final(self, kind: str) -> str:
         return self.handbook.final_status(kind)
 
+    def compare_fields(self, old: Record, new: Record) -> None:
+        """Incident-level fields: the kind never changes; the rest only with a new visible correction (a window also with a new update)."""
+        if old.kind != new.kind:
+            self.error(new.field("kind")[1] if new.field("kind")[0] else new.mark, "history-kind-changed", f"this was published at {self.ref} as a {old.kind}; an incident never becomes a maintenance or back: open a new file instead")
+        fresh = set(new.corrections) - set(old.corrections)
+        for gone in sorted(set(old.corrections) - set(new.corrections)):
+            self.error(new.field("title")[1], "history-correction-removed", f"the incident's correction of {gone[0]} (published at {self.ref}) was removed; corrections stay visible")
+        announced = len(new.updates) > len(old.updates)
+        for name in CORRECTABLE:
+            before, _ = old.field(name)
+            after, mark = new.field(name)
+            if before == after or (before is None and name in ADDABLE):
+                continue  # unchanged, or a postmortem or a translation added for the first time
+            if fresh or (name == "scheduled" and announced):
+                continue
+            what = "removed" if after is None else "changed"
+            self.error(
+                mark,
+                "history-field-edited",
+                f"{name!r} was published at {self.ref} and has been {what}; add a visible note to the incident's corrections: "
+                "corrections: [{at: <now>, reason: <what changed and why>}]" + (" (or announce the new window in a new update)" if name == "scheduled" else ""),
+            )
+        old_components, _ = old.field("components")
+        new_components, mark = new.field("components")
+        removed = [c for c in (old_components or ()) if c not in (new_components or ())]
+        if removed and not fresh:
+            self.error(mark, "history-field-edited", f"component{'s' if len(removed) > 1 else ''} {', '.join(map(str, removed))} were published as affected at {self.ref}; adding components is fine, removing one needs a note in the incident's corrections")
+        now_translated = {fix: (texts, where) for fix, texts, where in new.correction_translations}
+        for fix, texts, _ in old.correction_translations:
+            if fix in now_translated:
+                for _, problem in _rewritten(texts, now_translated[fix][0], "reason"):
+                    self.error(now_translated[fix][1], "history-field-edited", f"the incident's correction of {fix[0]}: its {problem.format(ref=self.ref)}; corrections stay as published")
+
     def compare(self, old: Record, new: Record) -> None:
+        self.compare_fields(old, new)
         old_keys = [u.at for u in old.updates]
         new_keys = [u.at for u in new.updates]
         matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
@@ -181,6 +272,12 @@ class _Comparison:
                     "history-update-edited",
                     f"this update was published at {ref} as {old.status!r}; to change its status, add a correction note: correction: {{at: <now>, reason: <what changed and why>}}",
                 )
+        if old.components != new.components and not fresh_correction:
+            self.error(
+                new.mark_of("components"),
+                "history-update-edited",
+                f"the component statuses this update set were published at {ref} (they make the uptime history); to change them, add a correction note: correction: {{at: <now>, reason: <what changed and why>}}",
+            )
         if old.message != new.message and not fresh_correction:
             stale = " (its correction note is unchanged since then; give it a new at and reason)" if new.correction is not None else ""
             self.error(
@@ -188,8 +285,28 @@ class _Comparison:
                 "history-update-edited",
                 f"this update's message differs from the one published at {ref}{stale}; to fix a published message, add a correction note: correction: {{at: <now>, reason: <what changed and why>}}",
             )
+        if not fresh_correction:
+            for code, problem in _rewritten(old.translations, new.translations, "message"):
+                self.error(
+                    new.mark_of(translation_key("message", code)),
+                    "history-update-edited",
+                    f"this update's {problem.format(ref=ref)}; adding a translation is fine, but changing or removing a published one needs a correction note: correction: {{at: <now>, reason: <what changed and why>}}",
+                )
+        if old.correction is not None and old.correction == new.correction:
+            for _, problem in _rewritten(old.correction_translations, new.correction_translations, "reason"):
+                self.error(new.mark_of("correction"), "history-update-edited", f"this update's correction note: its {problem.format(ref=ref)}; corrections stay as published")
         if old.correction is not None and new.correction is None:
             self.error(new.mark, "history-correction-removed", f"this update's correction note (published at {ref}) was removed; corrections stay visible")
+
+
+def _rewritten(old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], ...], name: str) -> list[tuple[str, str]]:
+    """Which published translations of a text were changed or removed (added ones are fine): (language, "message_nl (Dutch) ... changed")."""
+    now = dict(new)
+    found = []
+    for code, text in old:
+        if now.get(code) != text:
+            found.append((code, f"{translation_key(name, code)} ({LANGUAGE_NAMES[code]}) was published at {{ref}} and has been {'removed' if code not in now else 'changed'}"))
+    return found
 
 
 def _similarity(old: Record | None, new: Record | None, old_data: bytes, new_data: bytes) -> float:

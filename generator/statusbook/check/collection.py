@@ -6,13 +6,14 @@ with ``now`` passed in, so the per-file results stay cacheable.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from statusbook.check.incident import CheckedFile
+from statusbook.check.postmortem import Stage, postmortem_progress
 from statusbook.core.handbook import Handbook
 from statusbook.core.ids import MaintenanceStatus
-from statusbook.core.model import Incident
+from statusbook.core.model import Incident, Postmortem
 from statusbook.core.problems import Level, Problem
 from statusbook.core.timestamps import stamp
 
@@ -27,12 +28,15 @@ def check_collection(
     now: datetime,
     versions: Iterable[str] | None = None,
     handbook_for: Callable[[Incident], Handbook] | None = None,
+    postmortems: Mapping[str, Postmortem] | None = None,
 ) -> list[Problem]:
     """Return the problems that only show when files are seen together or against the clock.
 
     ``handbook_for`` gives the handbook version that governs an incident, so its
     postmortem policy and update cadence are the ones in force when it happened.
     Rules about the team's process are notices: they never block publishing.
+    ``postmortems`` holds the postmortem documents by incident id (see
+    :mod:`statusbook.check.postmortem`): a file counts as a postmortem written.
     """
     problems: list[Problem] = []
     first_path: dict[str, str] = {}
@@ -53,7 +57,8 @@ def check_collection(
             mark = checked.mark("handbook")
             problems.append(Problem(checked.path, mark.line, mark.column, "handbook-version-unknown", Level.ERROR, f"handbook version {incident.handbook!r} is not a tag of this repository; expected one of {allowed}"))
         problems += _future(checked, incident, now)
-        problems += _process(checked, incident, handbook_for(incident) if handbook_for is not None else handbook, now)
+        document = postmortems.get(incident.id) if postmortems else None
+        problems += _process(checked, incident, handbook_for(incident) if handbook_for is not None else handbook, now, document)
     return problems
 
 
@@ -61,6 +66,10 @@ def _future(checked: CheckedFile, incident: Incident, now: datetime) -> list[Pro
     """Updates and corrections dated after now: they cannot have been posted yet."""
     found = []
     latest = now + CLOCK_SKEW
+    for correction in incident.corrections:
+        if correction.at > latest:
+            mark = checked.mark("corrections")
+            found.append(Problem(checked.path, mark.line, mark.column, "update-in-future", Level.ERROR, f"this correction is dated {stamp(correction.at)}, later than now ({stamp(now)}); write the time it was made"))
     if incident.updates[-1].at <= latest and all(u.correction is None or u.correction.at <= latest for u in incident.updates):
         return found  # nearly always: one pass, no lookups
     for index, update in enumerate(incident.updates):
@@ -76,20 +85,29 @@ def _future(checked: CheckedFile, incident: Incident, now: datetime) -> list[Pro
     return found
 
 
-def _process(checked: CheckedFile, incident: Incident, governing: Handbook, now: datetime) -> list[Problem]:
+def _process(checked: CheckedFile, incident: Incident, governing: Handbook, now: datetime, document: Postmortem | None = None) -> list[Problem]:
     """The team's own process: postmortems due, incidents left without updates, maintenance left 'scheduled'."""
     final = governing.final_status(incident.kind)
     severity = governing.severity_by_id.get(incident.severity or "")
     mark = checked.mark("last-update")
     found = []
     if incident.is_final(final):
-        if severity is not None and severity.requires_postmortem and not incident.postmortem and not incident.is_maintenance:
-            due = incident.updated_at + timedelta(days=governing.postmortem_grace_days)
-            if now > due:
-                rule, text = "postmortem-overdue", f"{severity.id} requires a postmortem and it was due {due:%Y-%m-%d}, {governing.postmortem_grace_days} days after resolution; add 'postmortem: <url>'"
+        progress = postmortem_progress(incident, governing, document, now)
+        write = f"write it (statusbook postmortem {incident.id}) or add 'postmortem: <url>'"
+        if progress.stage == Stage.MISSING and progress.due is not None:
+            due = progress.due
+            if progress.overdue:
+                rule, text = "postmortem-overdue", f"{severity.id} requires a postmortem and it was due {due:%Y-%m-%d}, {governing.postmortem_grace_days} days after resolution; {write}"
             else:
-                rule, text = "postmortem-missing", f"{severity.id} requires a postmortem; add 'postmortem: <url>' by {due:%Y-%m-%d} ({governing.postmortem_grace_days} days after resolution)"
+                rule, text = "postmortem-missing", f"{severity.id} requires a postmortem; {write} by {due:%Y-%m-%d} ({governing.postmortem_grace_days} days after resolution)"
             found.append(Problem(checked.path, mark.line, mark.column, rule, Level.NOTICE, text))
+        elif progress.overdue and progress.due is not None and document is not None:
+            found.append(
+                Problem(
+                    checked.path, mark.line, mark.column, "postmortem-unapproved", Level.NOTICE,
+                    f"the postmortem {document.path} is still {document.status!r} and was due {progress.due:%Y-%m-%d}; finish its review and set 'status: approved' in its front matter, or link the published one",
+                )
+            )
     elif incident.is_maintenance:
         if incident.scheduled is not None and incident.status == MaintenanceStatus.SCHEDULED and now > incident.scheduled.end:
             found.append(

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from statusbook.check.incident_format import CORRECTION_SHAPE, INCIDENT_SHAPE, INTERNAL_SHAPE, TIMELINE_SHAPE, UPDATE_SHAPE, WINDOW_SHAPE
+from statusbook.check.incident_format import CORRECTION_SHAPE, INCIDENT_SHAPE, INTERNAL_SHAPE, TIMELINE_SHAPE, TRANSLATABLE, UPDATE_SHAPE, WINDOW_SHAPE, translation_key
+from statusbook.core.config import LANGUAGE_NAMES, LANGUAGES, base_language
 from statusbook.core.handbook import Handbook
 from statusbook.core.ids import MAINTENANCE_WORKING, ComponentStatusId, Kind
-from statusbook.core.model import Correction, Incident, Internal, TimelineEntry, Update, Window
-from statusbook.core.problems import Mark, Problem, Reporter, expected
-from statusbook.core.shape import TEXT, check_shape, describe, get
+from statusbook.core.model import Correction, Incident, Internal, TimelineEntry, Translations, Update, Window
+from statusbook.core.problems import Level, Mark, Problem, Reporter, expected
+from statusbook.core.shape import TEXT, Shape, check_shape, describe, get
 from statusbook.core.timestamps import TimestampError, parse_timestamp
 from statusbook.core.yaml_source import MarkedDict, MarkedList, read_yaml
 
@@ -47,6 +48,14 @@ class CheckedFile:
         return Mark(1, 1)
 
 
+# A line of public text that starts like an ``internal:`` key: the block was indented into the text above it.
+SWALLOWED_INTERNAL_RE = re.compile(r"^[ \t]*internal[ \t]*:(?=[ \t]|$)", re.MULTILINE)
+# A key that reads as a translation (``message_de``): a text key, then what looks like a language code.
+# Texts a file must give: an empty translation of one of them is a mistake, not "no translation".
+REQUIRED_TEXTS = frozenset(f.name for shape in (INCIDENT_SHAPE, UPDATE_SHAPE, CORRECTION_SHAPE) for f in shape.fields if f.required and f.name in TRANSLATABLE)
+TRANSLATION_KEY_RE = re.compile(rf"({'|'.join(TRANSLATABLE)})_([A-Za-z]{{2,3}}(?:[-_][A-Za-z0-9]{{2,8}})?)\Z")
+
+
 def incident_id(path: str) -> str:
     """Derive an incident's id from its file path: the file name without its suffix."""
     name = path.rsplit("/", 1)[-1]
@@ -72,6 +81,60 @@ class _IncidentChecker:
         self.handbook = handbook
         self.report = Reporter(path)
         self.marks: dict[str, Mark] = {}
+        # Every public text of the file: the mapping it is in, its key, and the languages it has been translated into.
+        self.texts: list[tuple[MarkedDict, str, frozenset[str]]] = []
+
+    def shape(self, mapping: object, shape: Shape, *, where: MarkedDict | MarkedList | None = None, key: object = None) -> MarkedDict | None:
+        """Check a mapping's keys (see check_shape), reporting a translation into a language statusbook does not ship as such."""
+        foreign = []
+        if isinstance(mapping, MarkedDict):
+            for name in mapping:
+                found = TRANSLATION_KEY_RE.match(name) if isinstance(name, str) and name not in shape.by_name else None
+                if found is not None and found[1] in shape.by_name:
+                    foreign.append(name)
+                    allowed = ", ".join(f"{translation_key(found[1], code)} ({LANGUAGE_NAMES[code]})" for code in LANGUAGES)
+                    self.report.error(
+                        mapping.key_mark(name),
+                        "language-unknown",
+                        f"{name!r} names the language {found[2]!r}, which statusbook does not ship; a translation of {found[1]!r} is one of {allowed}",
+                    )
+        return check_shape(mapping, shape, self.report, where=where, key=key, skip=foreign)
+
+    def translations(self, mapping: MarkedDict, name: str, *, strip: bool = False) -> Translations:
+        """A text's translations (``message_nl`` beside ``message``), noted for the missing-translation check."""
+        found = []
+        for code in LANGUAGES:
+            key = translation_key(name, code)
+            value = mapping.get(key)
+            if not isinstance(value, str):
+                continue  # absent, null, or of a type check_shape reported
+            if not value.strip():
+                if name in REQUIRED_TEXTS:
+                    self.report.error(mapping.value_mark(key), "value-empty", f"{key!r} must not be empty: give the {LANGUAGE_NAMES[code]} text, or leave the key out")
+                continue
+            if name in ("message", "postmortem_summary"):
+                self.swallowed_internal(mapping, key, value)
+            mark, first = mapping.key_mark(key), self.marks.get(f"language-{code}")
+            if first is None or (mark.line, mark.column) < (first.line, first.column):
+                self.marks[f"language-{code}"] = mark  # where the file first gives text in it
+            found.append((code, value.strip() if strip else value))
+        if name in mapping:
+            self.texts.append((mapping, name, frozenset(code for code, _ in found)))
+        return tuple(found)
+
+    def missing_translations(self) -> None:
+        """Warn at each text left untranslated into a language other texts of the incident are translated into."""
+        languages = sorted(set().union(*(present for _, _, present in self.texts)))
+        for mapping, name, present in self.texts:
+            for code in languages:
+                if code not in present:
+                    key = translation_key(name, code)
+                    self.report.warning(
+                        mapping.value_mark(name),
+                        "translation-missing",
+                        f"this {name} has no {LANGUAGE_NAMES[code]} text ({key}) while other texts of this incident have one; "
+                        f"the {code} page shows {name!r} instead, marked as not translated",
+                    )
 
     def timestamp(self, mapping: MarkedDict, key: str) -> datetime | None:
         value = mapping.get(key)
@@ -95,9 +158,9 @@ class _IncidentChecker:
             mark = getattr(value, "mark", Mark(1, 1))
             report.error(mark, "file-not-mapping", f"an incident file must be a mapping of keys (title, severity, components, updates, ...), found {describe(value)}")
             return None, None
-        root = check_shape(value, INCIDENT_SHAPE, report)
+        root = self.shape(value, INCIDENT_SHAPE)
         assert root is not None
-        for key in ("handbook", "postmortem", "severity", "updates"):
+        for key in ("handbook", "postmortem", "severity", "updates", "corrections"):
             if key in root:
                 self.marks[key] = root.value_mark(key)
         if isinstance(root.get("updates"), MarkedList) and root["updates"]:
@@ -126,6 +189,12 @@ class _IncidentChecker:
         if postmortem is not None and not is_url(postmortem):
             report.error(root.value_mark("postmortem"), "url-invalid", f"postmortem {postmortem!r} must be an absolute http(s) URL")
             postmortem = None
+        summary = get(root, "postmortem_summary", TEXT)
+        self.swallowed_internal(root, "postmortem_summary", summary)
+        summary_translations = self.translations(root, "postmortem_summary", strip=True) if summary and summary.strip() else ()
+        title_translations = self.translations(root, "title", strip=True)
+        corrections = self.corrections(root, updates)
+        self.missing_translations()
         internal = self.internal(root, file_id, type_id, severity)
         title = get(root, "title", TEXT, "")
         if not updates or not title.strip() or not components or (kind == Kind.MAINTENANCE and window is None):
@@ -142,8 +211,41 @@ class _IncidentChecker:
             scheduled=window,
             postmortem=postmortem,
             handbook=get(root, "handbook", TEXT),
+            postmortem_summary=summary.strip() if summary and summary.strip() else None,
+            corrections=corrections,
+            title_translations=title_translations,
+            postmortem_summary_translations=summary_translations,
         )
         return incident, internal
+
+    def swallowed_internal(self, mapping: MarkedDict, key: str, text: str | None) -> None:
+        """Warn when public text holds an ``internal:`` line: an indentation slip that would publish internal notes."""
+        if text and (found := SWALLOWED_INTERNAL_RE.search(text)):
+            line = text.count("\n", 0, found.start()) + 1
+            self.report.warning(
+                mapping.value_mark(key),
+                "internal-in-public-text",
+                f"line {line} of this public {key} reads {found.group().strip()!r}: an internal block indented into the text would be published; "
+                "move it out to the incident's top level, or reword the line",
+            )
+
+    def corrections(self, root: MarkedDict, updates: tuple[Update, ...]) -> tuple[Correction, ...]:
+        """Incident-level corrections: each a visible note, dated no earlier than the first update."""
+        items = root.get("corrections")
+        if not isinstance(items, MarkedList):
+            return ()
+        found = []
+        for index, item in enumerate(items):
+            mapping = self.shape(item, CORRECTION_SHAPE, where=items, key=index)
+            if mapping is None:
+                continue
+            at, reason = self.timestamp(mapping, "at"), get(mapping, "reason", TEXT, "")
+            translations = self.translations(mapping, "reason", strip=True)
+            if at is not None and updates and at < updates[0].at:
+                self.report.error(mapping.value_mark("at"), "correction-before-update", "a correction cannot be dated before the incident's first update")
+            if at is not None and reason.strip():
+                found.append(Correction(at, reason.strip(), translations))
+        return tuple(sorted(found, key=lambda c: c.at))
 
     def components(self, root: MarkedDict) -> tuple[str, ...]:
         items = root.get("components")
@@ -172,7 +274,7 @@ class _IncidentChecker:
             return None
         if kind == Kind.INCIDENT:
             self.report.error(root.key_mark("scheduled"), "window-on-incident", "only maintenance has a 'scheduled' window; set 'kind: maintenance' or remove it")
-        mapping = check_shape(raw, WINDOW_SHAPE, self.report, where=root, key="scheduled")
+        mapping = self.shape(raw, WINDOW_SHAPE, where=root, key="scheduled")
         if mapping is None:
             return None
         start, end = self.timestamp(mapping, "start"), self.timestamp(mapping, "end")
@@ -200,7 +302,7 @@ class _IncidentChecker:
         final_seen_at: Mark | None = None
         ok = True
         for index, item in enumerate(items):
-            mapping = check_shape(item, UPDATE_SHAPE, report, where=items, key=index)
+            mapping = self.shape(item, UPDATE_SHAPE, where=items, key=index)
             if mapping is None:
                 ok = False
                 continue
@@ -210,6 +312,8 @@ class _IncidentChecker:
                 report.error(mapping.value_mark("status"), "status-unknown", expected(f"a public status of {'a' if kind == Kind.MAINTENANCE else 'an'} {kind}", status, [s.id for s in handbook.statuses(kind)]))
                 status = None
             message = get(mapping, "message", TEXT, "")
+            self.swallowed_internal(mapping, "message", message)
+            translations = self.translations(mapping, "message")
             # Reopening is appending a non-final update after the final one; published
             # updates are never edited (see statusbook.check.append_only), so a closed incident can
             # only be closed again after it has been reopened.
@@ -256,18 +360,19 @@ class _IncidentChecker:
             correction = None
             raw_correction = mapping.get("correction")
             if raw_correction is not None:
-                cmap = check_shape(raw_correction, CORRECTION_SHAPE, report, where=mapping, key="correction")
+                cmap = self.shape(raw_correction, CORRECTION_SHAPE, where=mapping, key="correction")
                 if cmap is not None:
                     cat = self.timestamp(cmap, "at")
                     reason = get(cmap, "reason", TEXT, "")
+                    reasons = self.translations(cmap, "reason")
                     if cat is not None and at is not None and cat < at:
                         report.error(cmap.value_mark("at"), "correction-before-update", "a correction cannot be dated before the update it corrects")
                     if cat is not None and reason:
-                        correction = Correction(cat, reason)
+                        correction = Correction(cat, reason, reasons)
             if at is None or status is None or not message.strip():
                 ok = False
                 continue
-            result.append(Update(at, status, message, tuple((cid, state[cid]) for cid in components if cid in state), correction))
+            result.append(Update(at, status, message, tuple((cid, state[cid]) for cid in components if cid in state), correction, translations))
         return tuple(result) if ok else ()
 
     def internal(self, root: MarkedDict, file_id: str, type_id: str, severity: str | None) -> Internal | None:
@@ -328,6 +433,28 @@ class _IncidentChecker:
             impact=get(block, "impact", TEXT, ""),
             timeline=tuple(timeline),
         )
+
+
+def unpublished_translations(checked: CheckedFile, languages: tuple[str, ...]) -> list[Problem]:
+    """Warn where a file gives text in a language the status page does not show it in.
+
+    ``languages`` are the site's (``SiteConfig.languages``, the default first).
+    A translation into the default language is never shown (its pages show
+    the plain key), nor one into a language the site is not published in.
+    The file's own check cannot know the site, so this runs beside it.
+    """
+    found = []
+    default, others = base_language(languages[0]), {base_language(language) for language in languages[1:]}
+    for code in LANGUAGES:
+        mark = checked.mark(f"language-{code}")
+        if code in others or not any(name == f"language-{code}" for name, _, _ in checked.marks):
+            continue
+        if code == default:
+            why = f"{LANGUAGE_NAMES[code]} is this site's default language (theme.language), so its pages show the plain keys (message, title) and never this text; put it there, or remove it"
+        else:
+            why = f"the status page is not published in {LANGUAGE_NAMES[code]}, so nothing shows this text; add {code} to extra.statusbook.languages in mkdocs.yml, or remove it"
+        found.append(Problem(checked.path, mark.line, mark.column, "translation-unpublished", Level.WARNING, f"this file gives text in {LANGUAGE_NAMES[code]} (*_{code} keys), but {why}"))
+    return sorted(found)
 
 
 def check_incident_file(data: bytes, path: str, handbook: Handbook) -> CheckedFile:

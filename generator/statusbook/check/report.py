@@ -27,7 +27,27 @@ def relocate(problems: Sequence[Problem], where: Callable[[str], str]) -> list[P
     """The same problems with their paths rewritten (relative to where the user stands, or to the repository's top)."""
     return [dataclasses.replace(p, path=where(p.path)) for p in problems]
 
+
 FORMATS = ("text", "json", "github", "auto")
+# A file broken everywhere (a bad search-and-replace over 15,000 updates) would bury every other
+# file's problems; people and annotations get the first ones per file, JSON keeps them all.
+SHOWN_PER_FILE = 100
+CAPPED_RULE = "problems-capped"
+
+
+def shown(problems: Sequence[Problem], limit: int = SHOWN_PER_FILE) -> list[Problem]:
+    """The first ``limit`` problems of each file, each file's followed by one notice saying how many more it has."""
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.path, []).append(p)
+    result: list[Problem] = []
+    for path, found in by_file.items():
+        result += found[:limit]
+        if len(found) > limit:
+            first = found[limit]
+            message = f"{len(found) - limit:,} more problems in this file are not shown (the first {limit} are); use --format json to see them all"
+            result.append(Problem(path, first.line, first.column, CAPPED_RULE, Level.NOTICE, message))
+    return result
 
 
 def resolve_format(name: str) -> str:
@@ -52,7 +72,7 @@ def summary(problems: Sequence[Problem], files: int) -> str:
 
 
 def format_text(problems: Sequence[Problem], files: int) -> str:
-    lines = [escape_controls(p.format()) for p in problems]
+    lines = [escape_controls(p.format()) for p in shown(problems)]
     lines.append(summary(problems, files))
     return "\n".join(lines) + "\n"
 
@@ -80,7 +100,7 @@ def _escape_property(text: str) -> str:
 def format_github(problems: Sequence[Problem], files: int) -> str:
     """GitHub workflow commands, which show each problem on its line of the pull request."""
     lines = []
-    for p in problems:
+    for p in shown(problems):
         command = str(p.level)  # error, warning, notice: GitHub's own three
         props = f"file={_escape_property(p.path)},line={p.line},col={p.column},title={_escape_property(p.rule)}"
         lines.append(f"::{command} {props}::{_escape_data(p.message)}")

@@ -13,10 +13,20 @@ def _time(moment: datetime) -> str:
     return moment.isoformat()
 
 
+def _pairs(pairs: tuple[tuple[str, str], ...]) -> list:
+    return [list(p) for p in pairs]
+
+
+def _encode_correction(c: Correction) -> list:
+    return [_time(c.at), c.reason, _pairs(c.translations)]
+
+
 def _encode_incident(i: Incident) -> list:
-    updates = [[_time(u.at), u.status, u.message, [list(c) for c in u.components], [_time(u.correction.at), u.correction.reason] if u.correction else None] for u in i.updates]
+    updates = [[_time(u.at), u.status, u.message, _pairs(u.components), _encode_correction(u.correction) if u.correction else None, _pairs(u.translations)] for u in i.updates]
     window = [_time(i.scheduled.start), _time(i.scheduled.end)] if i.scheduled else None
-    return [i.id, i.path, i.title, i.kind, i.severity, i.type, list(i.components), updates, window, i.postmortem, i.handbook]
+    corrections = [_encode_correction(c) for c in i.corrections]
+    texts = [_pairs(i.title_translations), _pairs(i.postmortem_summary_translations)]
+    return [i.id, i.path, i.title, i.kind, i.severity, i.type, list(i.components), updates, window, i.postmortem, i.handbook, i.postmortem_summary, corrections, *texts]
 
 
 def _encode_internal(i: Internal) -> list:
@@ -37,14 +47,24 @@ def encode(checked: CheckedFile) -> list:
 _when = datetime.fromisoformat
 
 
+def _tuples(pairs: list) -> tuple[tuple[str, str], ...]:
+    return tuple([(a, b) for a, b in pairs])
+
+
+def _decode_correction(raw: list) -> Correction:
+    at, reason, translations = raw
+    return Correction(_when(at), reason, _tuples(translations))
+
+
 def _decode_incident(raw: list) -> Incident:
-    ident, path, title, kind, severity, type_id, components, updates, window, postmortem, handbook = raw
+    ident, path, title, kind, severity, type_id, components, updates, window, postmortem, handbook, summary, corrections, titles, summaries = raw
     decoded = tuple([
-        Update(_when(at), status, message, tuple([(a, b) for a, b in states]), None if c is None else Correction(_when(c[0]), c[1]))
-        for at, status, message, states, c in updates
+        Update(_when(at), status, message, _tuples(states), None if c is None else _decode_correction(c), _tuples(translations))
+        for at, status, message, states, c, translations in updates
     ])
     scheduled = None if window is None else Window(_when(window[0]), _when(window[1]))
-    return Incident(ident, path, title, kind, severity, type_id, tuple(components), decoded, scheduled, postmortem, handbook)
+    fixes = tuple([_decode_correction(c) for c in corrections])
+    return Incident(ident, path, title, kind, severity, type_id, tuple(components), decoded, scheduled, postmortem, handbook, summary, fixes, _tuples(titles), _tuples(summaries))
 
 
 def _decode_internal(raw: list) -> Internal:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from statusbook.check.incident import CheckedFile
 from statusbook.core.handbook import Handbook
-from statusbook.core.model import Incident, Internal
+from statusbook.core.model import Incident, Internal, Postmortem
 from statusbook.core.problems import Problem, has_errors
 
 
@@ -24,6 +24,8 @@ class Validation:
     # Incident id -> digest of what its result was read from (the file's bytes and path, the handbook
     # versions): equal digests, equal incidents, so the build can tell which pages are unchanged.
     fingerprints: dict[str, str] = field(default_factory=dict)
+    # The postmortem documents (postmortems/<id>.md), internal like ``internals``: only the internal site reads them.
+    postmortems: tuple[Postmortem, ...] = ()
 
     @property
     def file_count(self) -> int:

@@ -27,18 +27,22 @@ from statusbook.core.model import Incident
 from statusbook.core.timestamps import TimestampError, parse_timestamp
 from statusbook.core.versions import DEV, Release
 from statusbook.errors import UsageError, ValidationFailed
+from statusbook.handbook.engine import brand_settings
 from statusbook.handbook.export import VersionFiles
 from statusbook.handbook.site import VersionPlan, build_versions, handbook_outputs, version_key
 from statusbook.io import git
 from statusbook.io.cache import code_digest, repository_cache
 from statusbook.io.files import read_tree
 from statusbook.io.render_cache import RenderCache
+from statusbook.io.search_index import SearchIndexRun
+from statusbook.io.site_kind import check_public_target
 from statusbook.io.writer import SiteWriter, recover_site
 from statusbook.render.api import api_files
 from statusbook.render.feeds import feed_files
 from statusbook.render.ical import calendar_files
 from statusbook.render.json_schema import schema_files
 from statusbook.render.output import Output
+from statusbook.render.search import search_bundles, search_documents, search_key
 from statusbook.render.status_pages import status_pages
 from statusbook.view.clock import snapped
 from statusbook.view.status_view import StatusView, build_status_view
@@ -127,6 +131,40 @@ def status_outputs(view: StatusView, progress: Callable[[str], None] = lambda me
         yield from part(view)
 
 
+def search_part(view: StatusView, cache: RenderCache, scratch: contextlib.ExitStack, progress: Callable[[str], None] = lambda message: None) -> Iterator[Output]:
+    """The search page's index: one Pagefind bundle per year of incidents and language, under ``pagefind/<year>/`` (``nl/pagefind/<year>/``).
+
+    Pagefind builds a bundle at once and names its files by their contents, so
+    a bundle's file list is known only after a run. A year whose incidents are
+    unchanged keeps the live site's files (the writer links them). For the other
+    years Pagefind starts now, each in a scratch folder, and indexes while the
+    caller renders the other parts; their outputs wait for it.
+    """
+    reused: list[Output] = []
+    runs: list[tuple[str, tuple[str, ...], SearchIndexRun]] = []
+    bundles = search_bundles(view)
+    for bundle in bundles:
+        prefix = bundle.prefix
+        inputs = ("search index", search_key(view, bundle.incidents, bundle.language))
+        live = cache.recorded(prefix)
+        if live and all(cache.reusable(path, cache.key(path, inputs)) is not None for path in live):
+            reused += (Output(path, (cache.target / path).read_bytes, inputs) for path in live)
+            continue
+        run = SearchIndexRun(search_documents(view, bundle.incidents, bundle.language))
+        scratch.callback(run.close)
+        runs.append((prefix, inputs, run))
+    languages = f" in {len(view.config.languages)} languages" if view.config.other_languages else ""
+    progress(f"search index: indexing {len(runs)} of {len(bundles)} years{languages}, reusing the others")
+
+    def outputs() -> Iterator[Output]:
+        yield from reused
+        for prefix, inputs, run in runs:  # Pagefind's files are linked from its scratch folder, not read and written again
+            for rel, path in run.files().items():
+                yield Output(prefix + rel, path.read_bytes, inputs, source=path)
+
+    return outputs()
+
+
 # --- the handbook's versions -------------------------------------------------------------------------
 
 
@@ -154,12 +192,13 @@ def _working_files(config: SiteConfig) -> dict[str, bytes]:
 def version_plans(config: SiteConfig, project: git.Project | None, releases: tuple[Release, ...], now: datetime, engine: str) -> list[VersionPlan]:
     """What to build for each release and for the working tree (``dev``), keyed by everything the output depends on."""
     plans = []
+    brand = brand_settings(config.brand)  # today's branding, in every version's header
     for release in releases:
         assert project is not None
         updated = _dates(project, release.name, config)
         date = release.at.astimezone(config.zone).date().isoformat()
         site_url = urls.absolute(config.site_url, urls.handbook_version(release.name))
-        key = version_key(release.name, site_url, git.tree_ids(project, release.name, input_paths(config)), updated, date, bool(releases), engine, code_digest())
+        key = version_key(release.name, site_url, git.tree_ids(project, release.name, input_paths(config)), updated, date, bool(releases), engine, code_digest(), brand)
 
         def load(release: Release = release, updated: dict[str, str] = updated, date: str = date) -> VersionFiles:
             return VersionFiles(release.name, git.read_files_at(project, release.name, input_paths(config)), config.handbook_dir, updated, date)
@@ -172,7 +211,7 @@ def version_plans(config: SiteConfig, project: git.Project | None, releases: tup
     for rel, data in files.items():
         digest.update(rel.encode() + b"\0" + hashlib.blake2b(data, digest_size=16).digest())
     site_url = urls.absolute(config.site_url, urls.handbook_version(DEV))
-    key = version_key(DEV, site_url, digest.hexdigest(), updated, date, bool(releases), engine, code_digest())
+    key = version_key(DEV, site_url, digest.hexdigest(), updated, date, bool(releases), engine, code_digest(), brand)
     plans.append(VersionPlan(DEV, site_url, key, date, lambda: VersionFiles(DEV, files, config.handbook_dir, updated, date)))
     return plans
 
@@ -181,7 +220,7 @@ def handbook_part(config: SiteConfig, now: datetime, progress: Callable[[str], N
     with git.open_repository(config.root) as project:
         releases = git.list_releases(project, config.version_tags)
         plans = version_plans(config, project, releases, now, config.engine)
-        built, problems = build_versions(plans, store, engine=config.engine, progress=progress)
+        built, problems = build_versions(plans, store, engine=config.engine, progress=progress, brand=brand_settings(config.brand))
     for problem in problems:
         progress(problem.format())
     yield from handbook_outputs(built, releases)
@@ -196,6 +235,8 @@ def write(outputs: Iterable[Output], target: Path, cache: RenderCache, journal: 
         for output in outputs:
             if output.source is not None:
                 writer.link(output.path, output.source)
+                if output.inputs is not None:  # made this build (a search bundle's file): remembered for the next
+                    cache.remember(output.path, cache.key(output.path, output.inputs), reused=False)
                 continue
             if output.inputs is None:
                 writer.write(output.path, output.render())
@@ -229,6 +270,7 @@ def build(
     versions. The site is byte for byte the same as without it.
     """
     target = (out_dir or config.root / "site").resolve()
+    check_public_target(target)  # never over (or inside) the internal site
     folder = repository_cache(config.root) if use_cache else None
     site_key = hashlib.blake2b(str(target).encode(), digest_size=8).hexdigest()
     journal = folder / f"writer-{site_key}.json" if folder else None
@@ -239,10 +281,11 @@ def build(
         progress(problem.format())
     now = site_clock(config, validation.incidents, wall)
     view = status_view(config, validation, now)
-    validation = dataclasses.replace(validation, files=(), internals=())  # nothing renders them: let them go
+    validation = dataclasses.replace(validation, files=(), internals=(), postmortems=())  # nothing public renders them: let them go
     cache = RenderCache(folder / f"render-{site_key}.json" if folder else None, target, code_digest(), repr(config), view.handbook.digest)
     with contextlib.ExitStack() as scratch:  # a store for the handbook's built versions, alive until the site is written
-        outputs = status_outputs(view, progress)
+        search = search_part(view, cache, scratch, progress)  # first: Pagefind indexes while the pages render
+        outputs = _chain(status_outputs(view, progress), search)
         if handbook:
             store = folder / "handbook" if folder else Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="statusbook-handbook-")))
             outputs = _chain(outputs, handbook_part(config, now, progress, store))

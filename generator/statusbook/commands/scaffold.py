@@ -18,11 +18,13 @@ from datetime import datetime
 from pathlib import Path
 
 from statusbook.check.incident import ID_RE, MAX_ID_LENGTH, check_incident_file, incident_id
+from statusbook.check.incident_format import translation_key
 from statusbook.commands.validate import read_handbook
 from statusbook.core import urls
-from statusbook.core.config import SiteConfig
+from statusbook.core.config import LANGUAGE_NAMES, SiteConfig, base_language
 from statusbook.core.handbook import Handbook
 from statusbook.core.ids import ComponentStatusId, IncidentStatus, Kind, MaintenanceStatus
+from statusbook.core.model import Translations
 from statusbook.core.problems import Problem
 from statusbook.core.timestamps import format_time
 from statusbook.core.yaml_source import MarkedDict, MarkedList, parse_yaml
@@ -69,6 +71,8 @@ class NewIncident:
     incident_manager: str | None = None
     window: tuple[datetime, datetime] | None = None
     slug: str | None = None
+    title_translations: Translations = ()  # (language, text): title_nl
+    message_translations: Translations = ()  # message_nl
 
 
 def new_incident_text(request: NewIncident, handbook: Handbook, config: SiteConfig, *, manager: str) -> str:
@@ -92,6 +96,7 @@ def new_incident_text(request: NewIncident, handbook: Handbook, config: SiteConf
     lines += [
         "# Public fields reach the status page, its feeds and API; 'internal' never leaves this repository.",
         f"title: {json.dumps(request.title, ensure_ascii=False)}",
+        *(f"{translation_key('title', code)}: {json.dumps(text, ensure_ascii=False)}" for code, text in request.title_translations),
         f"kind: {kind}",
     ]
     if kind == Kind.INCIDENT:
@@ -100,6 +105,7 @@ def new_incident_text(request: NewIncident, handbook: Handbook, config: SiteConf
     if request.window is not None:
         lines += ["scheduled:", f"  start: {format_time(request.window[0])}", f"  end: {format_time(request.window[1])}"]
     lines += ["updates:", f"  - at: {format_time(request.at)}", f"    status: {status}", f"    message: {_scalar(message, '    ')}"]
+    lines += [f"    {translation_key('message', code)}: {_scalar(text, '    ')}" for code, text in request.message_translations]
     if component_status:
         lines.append("    components:")
         lines += [f"      {cid}: {component_status}" for cid in request.components]
@@ -114,6 +120,18 @@ def _handbook(config: SiteConfig) -> Handbook:
     if handbook is None or any(p.is_error for p in problems):
         raise EditError("the handbook schema is invalid; run statusbook validate")
     return handbook
+
+
+def _check_translations(config: SiteConfig, translations: Sequence[tuple[str, str, str]]) -> None:
+    """Refuse a translation (option name, language, text) the status page would never show: into its default language, or one it is not published in."""
+    for option, code, text in translations:
+        if code == base_language(config.language):
+            raise UsageError(f"--{option}-{code}: {LANGUAGE_NAMES[code]} is this site's default language, so that text goes in --{option}")
+        if code not in config.other_languages:
+            published = ", ".join(config.languages)
+            raise UsageError(f"--{option}-{code}: the status page is published in {published} only; add {code} to extra.statusbook.languages in mkdocs.yml to publish it in {LANGUAGE_NAMES[code]}")
+        if not text.strip():
+            raise UsageError(f"--{option}-{code}: give the {LANGUAGE_NAMES[code]} text, or leave the option out")
 
 
 def _check_request(request: NewIncident, handbook: Handbook) -> None:
@@ -141,6 +159,7 @@ def new_incident(config: SiteConfig, request: NewIncident) -> str:
     """Write a new incident (or maintenance) file under the incidents folder; return its path."""
     handbook = _handbook(config)
     _check_request(request, handbook)
+    _check_translations(config, [("title", code, text) for code, text in request.title_translations] + [("message", code, text) for code, text in request.message_translations])
     severity = handbook.severity_by_id.get(request.severity or "")
     major = severity is not None and severity.major
     with git.open_repository(config.root) as project:
@@ -209,8 +228,10 @@ def add_component_text(text: str, *, path: str, component: str) -> str:
     return "".join([*lines[:end], f"{' ' * dash_col}- {component}\n", *lines[end:]])
 
 
-def append_update_text(text: str, *, path: str, at: datetime, status: str, message: str, component_statuses: Sequence[tuple[str, str]]) -> str:
-    """Return the file text with one more public update after the last one."""
+def append_update_text(
+    text: str, *, path: str, at: datetime, status: str, message: str, component_statuses: Sequence[tuple[str, str]], translations: Translations = ()
+) -> str:
+    """Return the file text with one more public update after the last one (``translations``: the message in other languages)."""
     root = parse_yaml(text, path).value
     if not isinstance(root, MarkedDict) or not isinstance(root.get("updates"), MarkedList) or not root["updates"]:
         raise EditError(f"{path}: has no 'updates' list to append to; fix the file first (statusbook validate shows why)")
@@ -225,6 +246,7 @@ def append_update_text(text: str, *, path: str, at: datetime, status: str, messa
     inner = " " * (last.column - 1)
     content_end = _block_end(lines, last_line, dash_col)
     new = [f"{' ' * dash_col}- at: {format_time(at)}\n", f"{inner}status: {status}\n", f"{inner}message: {_scalar(message, inner)}\n"]
+    new += [f"{inner}{translation_key('message', code)}: {_scalar(words, inner)}\n" for code, words in translations]
     if component_statuses:
         new.append(f"{inner}components:\n")
         new += [f"{inner}  {cid}: {cstatus}\n" for cid, cstatus in component_statuses]
@@ -233,9 +255,15 @@ def append_update_text(text: str, *, path: str, at: datetime, status: str, messa
     return "".join(lines[:content_end] + new + lines[content_end:])
 
 
-def append_update(config: SiteConfig, ident: str, *, status: str, message: str, component_statuses: Sequence[tuple[str, str]], at: datetime) -> str:
-    """Append a public update (adding newly affected components to ``components``); return the file's path."""
+def append_update(
+    config: SiteConfig, ident: str, *, status: str, message: str, component_statuses: Sequence[tuple[str, str]], at: datetime, translations: Translations = ()
+) -> str:
+    """Append a public update (adding newly affected components to ``components``); return the file's path.
+
+    ``translations`` is the message in other languages of the status page: (language, text) pairs.
+    """
     handbook = _handbook(config)
+    _check_translations(config, [("message", code, words) for code, words in translations])
     paths, _ = find_incident_files(config.incidents_path, config.root)
     matches = [p for p in paths if incident_id(p) == ident]
     if not matches:
@@ -260,7 +288,7 @@ def append_update(config: SiteConfig, ident: str, *, status: str, message: str, 
         if isinstance(listed, list) and cid not in listed:
             text = add_component_text(text, path=rel, component=cid)
             listed = [*listed, cid]
-    text = append_update_text(text, path=rel, at=at, status=status, message=message, component_statuses=component_statuses)
+    text = append_update_text(text, path=rel, at=at, status=status, message=message, component_statuses=component_statuses, translations=translations)
     before = {(p.rule, p.message) for p in check_incident_file(original.encode(), rel, handbook).problems if p.is_error}
     new_errors = [p for p in check_incident_file(text.encode(), rel, handbook).problems if p.is_error and (p.rule, p.message) not in before]
     if new_errors:

@@ -31,11 +31,15 @@ from watchdog.observers import Observer
 from statusbook.check.report import format_text
 from statusbook.commands.build import handbook_part, site_clock, status_outputs, status_view
 from statusbook.commands.validate import validate_repository
+from statusbook.core import urls
 from statusbook.core.config import CONFIG_FILE, SiteConfig
 from statusbook.core.handbook import COMPONENTS_FILE, SCHEMA_FILE
 from statusbook.errors import StatusbookError
 from statusbook.io.cache import repository_cache
 from statusbook.io.config_file import load_config
+from statusbook.io.search_index import search_bundle
+from statusbook.render.search import search_bundles, search_documents, search_key
+from statusbook.view.status_view import StatusView
 
 LONG_POLL_SECONDS = 25.0
 QUIET_SECONDS = 0.15  # gather a burst of file events (an editor's save) into one rebuild
@@ -131,6 +135,12 @@ def inject_reload(body: bytes, version: int, problems: str) -> bytes:
     return body + data if index < 0 else body[:index] + data + body[index:]
 
 
+def not_found_page(files: Mapping[str, bytes], path: str) -> str | None:
+    """The 404 page for a missing path: the language's own (``nl/404.html`` under ``/nl/``) when the site has it, else the site's."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return next((page for page in (f"{first}/{urls.NOT_FOUND}", urls.NOT_FOUND) if page in files), None)
+
+
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -153,6 +163,7 @@ class DevServer:
         self._stopping = threading.Event()
         self._stopped = threading.Event()
         self._rebuild_lock = threading.Lock()
+        self._search_bundles: dict[str, tuple[str, dict[str, bytes]]] = {}  # where a bundle is published -> (its key, its Pagefind bundle)
         self.httpd = _HTTPServer((host, port), _handler_for(self))
         self._threads: list[threading.Thread] = []
         self._observer: Observer | None = None
@@ -185,7 +196,9 @@ class DevServer:
             try:
                 if scope in (EVERYTHING, STATUS) or STATUS not in parts:
                     view = status_view(config, validation, now)
-                    parts[STATUS] = {o.path: o.render() for o in status_outputs(view)}
+                    files = {o.path: o.render() for o in status_outputs(view)}
+                    files.update(self._search(view))
+                    parts[STATUS] = files
                     rendered.append(STATUS)
                 if scope in (EVERYTHING, HANDBOOK) or HANDBOOK not in parts:
                     parts[HANDBOOK] = self._handbook(config, now)
@@ -194,6 +207,19 @@ class DevServer:
                 self._publish(self.state.parts, f"rendering failed: {type(exc).__name__}: {exc}", ())
                 return
             self._publish(parts, "", tuple(rendered))
+
+    def _search(self, view: StatusView) -> dict[str, bytes]:
+        """The search page's bundles, one per year and language; a bundle whose incidents did not change is kept from the last rebuild."""
+        files: dict[str, bytes] = {}
+        kept: dict[str, tuple[str, dict[str, bytes]]] = {}
+        for found in search_bundles(view):
+            key = search_key(view, found.incidents, found.language)
+            previous = self._search_bundles.get(found.prefix)
+            bundle = previous[1] if previous and previous[0] == key else search_bundle(search_documents(view, found.incidents, found.language))
+            kept[found.prefix] = (key, bundle)
+            files.update({found.prefix + rel: data for rel, data in bundle.items()})
+        self._search_bundles = kept
+        return files
 
     def _handbook(self, config: SiteConfig, now: datetime) -> dict[str, bytes]:
         folder = repository_cache(config.root)
@@ -376,7 +402,7 @@ def _handler_for(server: DevServer) -> type[BaseHTTPRequestHandler]:
             status = HTTPStatus.OK
             if path is None:
                 status = HTTPStatus.NOT_FOUND
-                path = "404.html" if "404.html" in state.files else None
+                path = not_found_page(state.files, url.path)
             if path is None:
                 body = b"<!doctype html><title>Not found</title><body><h1>Not found</h1></body>"
                 if not state.files and state.problems:

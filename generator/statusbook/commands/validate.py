@@ -9,6 +9,7 @@ published, reading from git only the files that differ.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,18 +20,20 @@ import yaml
 from statusbook.check.append_only import check_history
 from statusbook.check.catalogue import PROCESS_RULES
 from statusbook.check.collection import check_collection
-from statusbook.check.incident import CheckedFile, check_incident_file, incident_id
+from statusbook.check.incident import CheckedFile, check_incident_file, incident_id, unpublished_translations
+from statusbook.check.postmortem import orphans, read_postmortem
 from statusbook.check.stored import decode, encode
 from statusbook.check.validation import Validation
 from statusbook.core.config import CONFIG_FILE, SiteConfig
 from statusbook.core.handbook import COMPONENTS_FILE, SCHEMA_FILE, Handbook, parse_handbook
+from statusbook.core.model import Postmortem
 from statusbook.core.problems import Level, Problem
 from statusbook.core.versions import GoverningHandbooks, Release, governing_version
 from statusbook.core.yaml_source import read_yaml
 from statusbook.io import git
 from statusbook.io.cache import code_digest, repository_cache
 from statusbook.io.config_file import safe_mkdocs_loader
-from statusbook.io.files import INCIDENT_SUFFIXES, find_incident_files, read_source, relative
+from statusbook.io.files import INCIDENT_SUFFIXES, find_incident_files, find_postmortem_files, read_source, relative
 from statusbook.io.result_cache import ResultCache, result_key
 
 
@@ -143,6 +146,10 @@ def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = 
         files, keys = check_files(config, paths, governing, cache)
     for checked in files:
         problems.extend(checked.problems)
+        problems.extend(unpublished_translations(checked, config.languages))
+    postmortems, postmortem_problems = read_postmortems(config)
+    if only is None:  # a selection of files says nothing about the postmortems of the others
+        problems += postmortem_problems + orphans(postmortems, {f.id for f in files})
     problems.extend(
         check_collection(
             files,
@@ -150,6 +157,7 @@ def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = 
             now=now,
             versions=governing.version_names,
             handbook_for=lambda incident: governing.handbook_for(governing_version(incident, governing.releases)),
+            postmortems={p.incident_id: p for p in postmortems},
         )
     )
     incidents = tuple(f.incident for f in files if f.incident is not None)
@@ -161,7 +169,24 @@ def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = 
         tuple(f.internal for f in files if f.internal is not None),
         {i.id: governing_version(i, governing.releases) for i in incidents},
         {f.incident.id: keys[f.path] for f in files if f.incident is not None},
+        postmortems=postmortems,
     )
+
+
+def read_postmortems(config: SiteConfig) -> tuple[tuple[Postmortem, ...], list[Problem]]:
+    """Read every postmortem document; what cannot be read is a warning (they never block the public page)."""
+    found: list[Postmortem] = []
+    problems: list[Problem] = []
+    for rel in find_postmortem_files(config.postmortems_path, config.root):
+        data, problem = read_source(config.root, rel)
+        if problem is not None:
+            problems.append(dataclasses.replace(problem, level=Level.WARNING))
+            continue
+        postmortem, found_problems = read_postmortem(data, rel)
+        problems += found_problems
+        if postmortem is not None:
+            found.append(postmortem)
+    return tuple(found), problems
 
 
 def base_incidents_dir(project: git.Project, sha: str, fallback: str) -> str:
@@ -213,7 +238,8 @@ def history_problems(config: SiteConfig, handbook: Handbook, ref: str) -> tuple[
         data, problem = read_source(config.root, rel)
         if problem is None:
             current[rel] = data  # an unreadable file's own check reports it
-    touched = {p for p in current_paths if p in changed or p not in set(base_paths)}
+    published = set(base_paths)
+    touched = {p for p in current_paths if p in changed or p not in published}
     return check_history(base, current, handbook, label, base_ids=base_ids, current_ids=set(current_by_id)), touched
 
 

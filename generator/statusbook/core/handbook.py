@@ -5,6 +5,22 @@ One YAML file (``handbook/schema.yml``) and a components file
 and the handbook's tables show. This module turns their parsed values into a
 frozen :class:`Handbook`, reporting problems with the same precision as for
 incident files.
+
+Every entry may carry its words in other languages, beside the English ones::
+
+    - id: SEV2
+      name: Major
+      description: A major incident with significant impact on some customers.
+      translations:
+        nl:
+          name: Groot
+          description: Een groot incident met flinke impact op een deel van de klanten.
+
+Ask an entry for its words with :meth:`Entry.name_in` and
+:meth:`Entry.description_in` (and :meth:`Severity.criteria_in`,
+:meth:`Severity.examples_in`, :meth:`Team.escalation_in`); a language or a
+field without a translation falls back to English, so English callers never
+see a difference.
 """
 
 from __future__ import annotations
@@ -15,13 +31,19 @@ from dataclasses import dataclass, field, replace
 
 from statusbook.core.ids import ComponentStatusId, Impact, IncidentStatus, Kind, MaintenanceStatus, PostmortemPolicy
 from statusbook.core.problems import Problem, Reporter, expected
-from statusbook.core.shape import BOOLEAN, INTEGER, LIST, NUMBER, TEXT, TEXT_LIST, Field, Shape, check_shape, get
+from statusbook.core.shape import BOOLEAN, INTEGER, LIST, MAPPING, NUMBER, TEXT, TEXT_LIST, Field, Shape, check_shape, get
+from statusbook.core.urls import BADGE
 from statusbook.core.yaml_source import MarkedDict, MarkedList, read_yaml
 
 SCHEMA_FILE = "schema.yml"
 COMPONENTS_FILE = "components.yml"
 SLUG_RE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
+# A component's badge is badges/<id>.svg, beside the page's own badges/status.svg.
+RESERVED_COMPONENT_IDS = frozenset({BADGE.removeprefix("badges/").removesuffix(".svg")})
 SEVERITY_ID_RE = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*\Z")
+# The schema is written in English; these are the languages it may be translated into (the site's other languages).
+SOURCE_LANGUAGE = "en"
+TRANSLATION_LANGUAGES = ("nl",)
 
 # Statuspage's public API fixes these enums; clients break on anything else.
 STATUSPAGE_INCIDENT_STATUSES = tuple(IncidentStatus)
@@ -32,12 +54,48 @@ POSTMORTEM_POLICIES = tuple(PostmortemPolicy)
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    """An entry's words in one language; an empty field means "use the English one"."""
+
+    name: str = ""
+    description: str = ""
+    criteria: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    escalation: str = ""
+
+
+_NO_TRANSLATION = Translation()
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """Anything the handbook defines: an id people type, a name people read, and why it exists."""
+    """Anything the handbook defines: an id people type, a name people read, and why it exists.
+
+    ``name`` and ``description`` are English; ``translations`` holds the same
+    words in other languages as (language, :class:`Translation`) pairs. Read
+    them with :meth:`name_in` and :meth:`description_in`, which fall back to
+    English field by field, so ``entry.name_in("nl")`` is always something to show.
+    """
 
     id: str
     name: str
     description: str
+    translations: tuple[tuple[str, Translation], ...] = ()
+
+    def translation(self, language: str) -> Translation:
+        """The entry's words in ``language`` (all empty when there are none, or for English)."""
+        for code, words in self.translations:
+            if code == language:
+                return words
+        return _NO_TRANSLATION
+
+    def name_in(self, language: str) -> str:
+        """The name in ``language``, or the English name when it has not been translated."""
+        return self.translation(language).name or self.name
+
+    def description_in(self, language: str) -> str:
+        """The description in ``language``, or the English one when it has not been translated."""
+        return self.translation(language).description or self.description
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +131,14 @@ class Severity(Entry):
     def requires_postmortem(self) -> bool:
         return self.postmortem == PostmortemPolicy.REQUIRED
 
+    def criteria_in(self, language: str) -> tuple[str, ...]:
+        """When to choose this level, in ``language`` (the English list when it has not been translated)."""
+        return self.translation(language).criteria or self.criteria
+
+    def examples_in(self, language: str) -> tuple[str, ...]:
+        """Typical incidents at this level, in ``language`` (the English list when it has not been translated)."""
+        return self.translation(language).examples or self.examples
+
 
 @dataclass(frozen=True, slots=True)
 class Role(Entry):
@@ -101,6 +167,10 @@ class Team(Entry):
     """A team that owns components and is escalated to."""
 
     escalation: str = ""
+
+    def escalation_in(self, language: str) -> str:
+        """How to reach the team, in ``language`` (the English text when it has not been translated)."""
+        return self.translation(language).escalation or self.escalation
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +257,15 @@ class Handbook:
         return replace(self, version=version)
 
 
-def _entry_shape(name: str, extra: tuple[Field, ...]) -> Shape:
+_TRANSLATED_TEXTS = (
+    Field("name", TEXT, "the name in this language"),
+    Field("description", TEXT, "the description in this language"),
+)
+
+
+def _entry_shape(name: str, extra: tuple[Field, ...], translated: tuple[Field, ...] = ()) -> Shape:
+    """An entry's keys; ``translated`` are the keys besides name and description that a translation may give."""
+    words = Shape(f"a translation of {name}", (*_TRANSLATED_TEXTS, *translated))
     return Shape(
         name,
         (
@@ -195,6 +273,7 @@ def _entry_shape(name: str, extra: tuple[Field, ...]) -> Shape:
             Field("name", TEXT, "name shown to readers", required=True),
             Field("description", TEXT, "what it means", required=True),
             *extra,
+            Field("translations", MAPPING, "the entry's words in other languages, by language code: " + ", ".join(TRANSLATION_LANGUAGES), shape=words),
         ),
     )
 
@@ -224,6 +303,7 @@ SEVERITY_SHAPE = _entry_shape(
         Field("postmortem", TEXT, "postmortem policy: " + ", ".join(POSTMORTEM_POLICIES), required=True),
         Field("update_every_minutes", INTEGER, "longest gap between public updates", required=True),
     ),
+    (Field("criteria", TEXT_LIST, "when to choose this level, in this language"), Field("examples", TEXT_LIST, "typical incidents, in this language")),
 )
 ROLE_SHAPE = _entry_shape("a role", (Field("required_for_major", BOOLEAN, "must be filled for major incidents"),))
 STATUS_SHAPE = _entry_shape("a status", (Field("final", BOOLEAN, "true for the status that closes it"),))
@@ -231,7 +311,7 @@ COMPONENT_STATUS_SHAPE = _entry_shape(
     "a component status", (Field("downtime_weight", NUMBER, "share of the time counted as downtime, 0 to 1", required=True),)
 )
 QUESTION_SHAPE = _entry_shape("an assessment question", ())
-TEAM_SHAPE = _entry_shape("a team", (Field("escalation", TEXT, "how to reach the team"),))
+TEAM_SHAPE = _entry_shape("a team", (Field("escalation", TEXT, "how to reach the team"),), (Field("escalation", TEXT, "how to reach the team, in this language"),))
 COMPONENT_SHAPE = _entry_shape("a component", (Field("team", TEXT, "owning team", required=True),))
 GROUP_SHAPE = _entry_shape("a group", (Field("components", LIST, "the group's components", required=True),))
 
@@ -291,8 +371,42 @@ class _Reader:
         return result
 
 
-def _base(m: MarkedDict) -> dict[str, str]:
-    return {"id": m["id"], "name": get(m, "name", TEXT, ""), "description": get(m, "description", TEXT, "")}
+def _translations(m: MarkedDict, shape: Shape, report: Reporter) -> tuple[tuple[str, Translation], ...]:
+    """Check an entry's ``translations`` (languages, then each language's keys and types) and read them."""
+    spec = shape.by_name["translations"]
+    languages = m.get("translations")
+    if not isinstance(languages, MarkedDict) or spec.shape is None:
+        return ()  # absent, or mistyped (check_shape said so)
+    found = []
+    for language, words in languages.items():
+        if language not in TRANSLATION_LANGUAGES:
+            report.error(languages.key_mark(language), "key-unknown", f"translations: {expected('a language the site is translated into', language, TRANSLATION_LANGUAGES)}")
+            continue
+        words = check_shape(words, spec.shape, report, where=languages, key=language)
+        if words is None:
+            continue
+        found.append(
+            (
+                language,
+                Translation(
+                    name=get(words, "name", TEXT, ""),
+                    description=get(words, "description", TEXT, ""),
+                    criteria=_texts(words, "criteria"),
+                    examples=_texts(words, "examples"),
+                    escalation=get(words, "escalation", TEXT, ""),
+                ),
+            )
+        )
+    return tuple(found)
+
+
+def _base(m: MarkedDict, shape: Shape, report: Reporter) -> dict[str, object]:
+    return {
+        "id": m["id"],
+        "name": get(m, "name", TEXT, ""),
+        "description": get(m, "description", TEXT, ""),
+        "translations": _translations(m, shape, report),
+    }
 
 
 def _texts(m: MarkedDict, key: str) -> tuple[str, ...]:
@@ -312,7 +426,7 @@ def _statuses(reader: _Reader, root: MarkedDict, key: str, known: tuple[str, ...
             reader.report.error(
                 m.value_mark("id"), "schema-status-unknown", f"{expected('a status Statuspage clients understand', m['id'], known)}"
             )
-        result.append(Status(**_base(m), final=bool(get(m, "final", BOOLEAN, False))))
+        result.append(Status(**_base(m, STATUS_SHAPE, reader.report), final=bool(get(m, "final", BOOLEAN, False))))
     finals = [s for s in result if s.final]
     if result and len(finals) != 1:
         reader.report.error(root.value_mark(key), "schema-final-status", f"{key!r} must mark exactly one status 'final: true', found {len(finals)}")
@@ -335,7 +449,7 @@ def parse_handbook(schema_bytes: bytes, components_bytes: bytes, *, schema_path:
         report.error(root.value_mark("schema_version"), "schema-version", f"schema_version {root.get('schema_version')!r} is not supported; expected 1")
 
     phases = tuple(
-        Phase(**_base(m), closing=bool(get(m, "closing", BOOLEAN, False)), optional=bool(get(m, "optional", BOOLEAN, False)))
+        Phase(**_base(m, PHASE_SHAPE, report), closing=bool(get(m, "closing", BOOLEAN, False)), optional=bool(get(m, "optional", BOOLEAN, False)))
         for m in reader.entries(root, "phases", PHASE_SHAPE)
     )
     phase_ids = {p.id for p in phases}
@@ -349,7 +463,7 @@ def parse_handbook(schema_bytes: bytes, components_bytes: bytes, *, schema_path:
         after = get(m, "insert_after", TEXT, "")
         if after and after not in phase_ids:
             report.error(m.value_mark("insert_after"), "schema-phase-unknown", expected("a phase", after, sorted(phase_ids)))
-        types.append(IncidentType(**_base(m), extra_phases=extra, insert_after=after))
+        types.append(IncidentType(**_base(m, TYPE_SHAPE, report), extra_phases=extra, insert_after=after))
     if types and "default" not in {t.id for t in types}:
         report.error(root.value_mark("incident_types"), "schema-default-type", "incident_types must define the type 'default', used when an incident names none")
 
@@ -362,7 +476,7 @@ def parse_handbook(schema_bytes: bytes, components_bytes: bytes, *, schema_path:
             report.error(m.value_mark("update_every_minutes"), "schema-cadence", "update_every_minutes must be a positive number of minutes")
         severities.append(
             Severity(
-                **_base(m),
+                **_base(m, SEVERITY_SHAPE, report),
                 rank=rank,
                 criteria=_texts(m, "criteria"),
                 examples=_texts(m, "examples"),
@@ -373,7 +487,7 @@ def parse_handbook(schema_bytes: bytes, components_bytes: bytes, *, schema_path:
                 update_every_minutes=minutes,
             )
         )
-    roles = tuple(Role(**_base(m), required_for_major=bool(get(m, "required_for_major", BOOLEAN, False))) for m in reader.entries(root, "roles", ROLE_SHAPE))
+    roles = tuple(Role(**_base(m, ROLE_SHAPE, report), required_for_major=bool(get(m, "required_for_major", BOOLEAN, False))) for m in reader.entries(root, "roles", ROLE_SHAPE))
     incident_statuses = _statuses(reader, root, "incident_statuses", STATUSPAGE_INCIDENT_STATUSES)
     maintenance_statuses = _statuses(reader, root, "maintenance_statuses", STATUSPAGE_MAINTENANCE_STATUSES)
     component_statuses = []
@@ -383,14 +497,14 @@ def parse_handbook(schema_bytes: bytes, components_bytes: bytes, *, schema_path:
         weight = get(m, "downtime_weight", NUMBER, 0)
         if not 0 <= weight <= 1:
             report.error(m.value_mark("downtime_weight"), "schema-weight", f"downtime_weight must be between 0 and 1, found {weight!r}")
-        component_statuses.append(ComponentStatus(**_base(m), rank=rank, downtime_weight=float(weight)))
+        component_statuses.append(ComponentStatus(**_base(m, COMPONENT_STATUS_SHAPE, report), rank=rank, downtime_weight=float(weight)))
     if component_statuses and component_statuses[0].id != ComponentStatusId.OPERATIONAL:
         report.error(root.value_mark("component_statuses"), "schema-operational-first", "component_statuses must list 'operational' first, then worse statuses")
-    questions = tuple(Entry(**_base(m)) for m in reader.entries(root, "assessment_questions", QUESTION_SHAPE))
+    questions = tuple(Entry(**_base(m, QUESTION_SHAPE, report)) for m in reader.entries(root, "assessment_questions", QUESTION_SHAPE))
     grace = get(root, "postmortem_grace_days", INTEGER, 14)
 
     creader = _Reader(creport)
-    teams = tuple(Team(**_base(m), escalation=get(m, "escalation", TEXT, "")) for m in creader.entries(croot, "teams", TEAM_SHAPE))
+    teams = tuple(Team(**_base(m, TEAM_SHAPE, creport), escalation=get(m, "escalation", TEXT, "")) for m in creader.entries(croot, "teams", TEAM_SHAPE))
     team_ids = [t.id for t in teams]
     groups: list[Group] = []
     components: list[Component] = []
@@ -401,13 +515,16 @@ def parse_handbook(schema_bytes: bytes, components_bytes: bytes, *, schema_path:
             if m["id"] in seen_components:
                 creport.error(m.value_mark("id"), "schema-id-duplicate", f"component {m['id']!r} is defined in two groups")
                 continue
+            if m["id"] in RESERVED_COMPONENT_IDS:
+                creport.error(m.value_mark("id"), "schema-id-reserved", f"component id {m['id']!r} names a file the status page needs ({BADGE}); choose another id")
+                continue
             seen_components.add(m["id"])
             team = get(m, "team", TEXT, "")
             if team and team not in team_ids:
                 creport.error(m.value_mark("team"), "schema-team-unknown", expected("a team", team, team_ids))
-            components.append(Component(**_base(m), group=g["id"], team=team))
+            components.append(Component(**_base(m, COMPONENT_SHAPE, creport), group=g["id"], team=team))
             members.append(m["id"])
-        groups.append(Group(**_base(g), components=tuple(members)))
+        groups.append(Group(**_base(g, GROUP_SHAPE, creport), components=tuple(members)))
 
     problems += report.problems + creport.problems
     digest = hashlib.blake2b(schema_bytes + b"\0" + components_bytes, digest_size=16).hexdigest()

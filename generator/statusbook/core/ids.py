@@ -82,6 +82,14 @@ class PostmortemPolicy(StrEnum):
     NONE = "none"
 
 
+class PostmortemStatus(StrEnum):
+    """Where a postmortem document's review stands (its front matter's ``status``)."""
+
+    DRAFT = "draft"
+    REVIEW = "review"
+    APPROVED = "approved"
+
+
 # The statuses that keep a maintenance's components under maintenance without naming them.
 MAINTENANCE_WORKING = (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING)
 # The status whose first update marks when a team started watching a fix, per kind.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from statusbook.core.problems import Mark, Reporter, did_you_mean, quote_list
@@ -80,8 +80,13 @@ def describe(value: object) -> str:
     return type(value).__name__
 
 
-def check_shape(mapping: object, shape: Shape, report: Reporter, *, where: MarkedDict | MarkedList | None = None, key: object = None) -> MarkedDict | None:
-    """Report unknown keys, missing keys and wrong types; return the mapping when it is one."""
+def check_shape(
+    mapping: object, shape: Shape, report: Reporter, *, where: MarkedDict | MarkedList | None = None, key: object = None, skip: Collection[str] = ()
+) -> MarkedDict | None:
+    """Report unknown keys, missing keys and wrong types; return the mapping when it is one.
+
+    Keys in ``skip`` are left alone: the caller reports them with a message of its own.
+    """
     if not isinstance(mapping, MarkedDict):
         mark = _mark_of(where, key, mapping)
         report.error(mark, "type-mismatch", f"{shape.name} must be a mapping of keys to values, found {describe(mapping)}")
@@ -89,6 +94,8 @@ def check_shape(mapping: object, shape: Shape, report: Reporter, *, where: Marke
     for name in mapping:
         spec = shape.by_name.get(name)
         if spec is None:
+            if name in skip:
+                continue
             if not isinstance(name, str):
                 report.error(mapping.key_mark(name), "key-unknown", f"key {name!r} in {shape.name} must be text")
                 continue

@@ -20,6 +20,10 @@ class TimestampError(ValueError):
         self.rule = rule
 
 
+# A year outside this range is a typo (0206 for 2026), and calendars and feeds disagree about such years.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+
+
 def parse_timestamp(text: str, *, keep_offset: bool = False) -> datetime:
     """Parse an ISO 8601 timestamp that must carry a UTC offset; return it in UTC (or with the offset it was written with)."""
     match = _TIMESTAMP_RE.match(text.strip())
@@ -48,18 +52,16 @@ def parse_timestamp(text: str, *, keep_offset: bool = False) -> datetime:
         )
     except ValueError as exc:
         raise TimestampError("timestamp-invalid", f"{text!r} is not a real moment: {exc}") from None
-    try:
-        utc = moment.astimezone(UTC)
-    except OverflowError:
-        raise TimestampError("timestamp-invalid", f"{text!r} is outside the range of times statusbook can show") from None
+    # Years 1 and 9999 could overflow when moved to UTC: judge the written year first, then the UTC one.
+    utc = moment.astimezone(UTC) if FIRST_YEAR <= moment.year <= LAST_YEAR else moment
+    if not FIRST_YEAR <= utc.year <= LAST_YEAR:
+        raise TimestampError("timestamp-invalid", f"{text!r} is in the year {utc.year}; statusbook shows times from {FIRST_YEAR} to {LAST_YEAR}")
     return moment if keep_offset else utc
 
 
 def stamp(moment: datetime) -> str:
     """Write a moment in UTC as ``2026-03-01T13:05:00Z`` (feeds, ``<time datetime>``, anchors)."""
     utc = moment.astimezone(UTC)
-    if utc.year < 1000:  # strftime does not pad such years; keep its exact output
-        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{utc.year}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"  # strftime costs more
 
 

@@ -39,7 +39,9 @@ _PLAIN_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ}
 _INT_RE = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT_RE = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
 _TRUTHY = {"yes", "no", "on", "off", "y", "n"}
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters no page, feed or calendar can carry: C0/C1 controls (XML 1.0 forbids most of them)
+# and the non-characters U+FFFE/U+FFFF; libyaml already refuses escaped surrogates.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # A node carries an anchor or a tag exactly when its first character is one of these: plain
 # scalars cannot start with them, and an alias re-uses its anchored node, which starts with '&'.
 _PROPERTY_CHARS = frozenset("&!")
@@ -298,8 +300,10 @@ class _Builder:
             if len(value) > MAX_SCALAR_CHARS:
                 self.report.error(_mark(node.start_mark), "yaml-scalar-size", f"value is {len(value):,} characters; the limit is {MAX_SCALAR_CHARS:,}")
                 return value[:MAX_SCALAR_CHARS]
-            if _CONTROL_RE.search(value):
-                self.report.error(_mark(node.start_mark), "text-control-character", "value contains a control character; remove it")
+            if found := _CONTROL_RE.search(value):
+                self.report.error(
+                    _mark(node.start_mark), "text-control-character", f"value contains the control character U+{ord(found.group()):04X}; remove it"
+                )
         tag = node.tag
         if tag == _PLAIN:
             if value[:1] not in _IMPLICIT and not _WILDCARD:

@@ -8,6 +8,13 @@ parent sends one job per version and gets back each build's theme folders
 other). statusbook's Material overrides are added as a theme folder after the
 project's own ``custom_dir``; hooks that pointed at statusbook's old hook file
 are dropped, since everything they did is now in the exported Markdown.
+
+Languages are mkdocs-static-i18n's job: it builds the English site, then the
+Dutch one into ``nl/`` from the ``page.nl.md`` twins the export wrote, sets
+Material's language (``<html lang>``, the theme's own words) and its language
+switch to each page's twin. A version whose mkdocs.yml does not configure the
+plugin (a release tagged before the handbook had languages) gets
+:data:`DEFAULT_I18N`, so every version carries every language.
 """
 
 from __future__ import annotations
@@ -16,12 +23,20 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from statusbook.core import urls
+from statusbook.core.brand import Brand
 from statusbook.errors import BuildError
 
 ENGINES = {"mkdocs": "mkdocs", "properdocs": "properdocs"}
+I18N_PLUGIN = "i18n"
+# mkdocs-static-i18n's settings for a version whose mkdocs.yml has none (see the module's description).
+DEFAULT_I18N = {
+    "docs_structure": "suffix",
+    "languages": [{"locale": "en", "name": "English", "default": True}, {"locale": "nl", "name": "Nederlands"}],
+}
 OVERRIDES = Path(__file__).resolve().parent / "overrides"
 LEGACY_HOOK = "mkdocs_hooks.py"
 
@@ -35,6 +50,19 @@ class EngineJob:
     site_url: str
     source_date_epoch: int  # the sitemap's dates come from here, so the output is reproducible
     default_version: str  # the version selector's default: "latest" once there is a release, else "dev"
+    brand: dict[str, str] = field(default_factory=dict)  # see brand_settings
+
+
+def brand_settings(brand: Brand) -> dict[str, str]:
+    """The site's branding for Material: the status side's published images (two folders up from a version), the colour.
+
+    Every version gets today's branding, so the handbook's header looks like
+    the status page whichever version a reader opens.
+    """
+    found = {image.role: f"../../{urls.brand_image(image.role, image.suffix)}?v={image.digest}" for image in brand.images}
+    if brand.color:
+        found["color"] = brand.color
+    return found
 
 
 def run_engine(engine: str, jobs: list[EngineJob]) -> list[list[str]]:
@@ -99,9 +127,11 @@ def _build(job: EngineJob) -> list[str]:
     os.environ["SOURCE_DATE_EPOCH"] = str(job.source_date_epoch)
     try:
         config = load_config(str(config_file), strict=True, site_dir=job.site_dir, site_url=job.site_url, hooks=_hooks(config_file))
+        _add_languages(config)
         if config.theme.name == "material":
             dirs = config.theme.dirs
             dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
+            _apply_brand(config, job.brand)
         version = config.extra.get("version")
         if isinstance(version, dict) and version.get("provider") == "mike":
             version["default"] = job.default_version
@@ -110,6 +140,29 @@ def _build(job: EngineJob) -> list[str]:
         print(json.dumps({"error": f"{exc}" + "".join(f"\n  {m}" for m in messages)}))
         raise SystemExit(1) from None
     return [str(Path(d).resolve()) for d in config.theme.dirs]
+
+
+def _add_languages(config) -> None:
+    """Give a version without mkdocs-static-i18n in its mkdocs.yml the default languages, as if it had been configured."""
+    if I18N_PLUGIN in config.plugins:
+        return
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs_static_i18n.plugin import I18n
+
+    plugin = I18n()
+    errors, _ = plugin.load_config(DEFAULT_I18N)
+    if errors:
+        raise ConfigurationError(f"statusbook's default languages do not suit mkdocs-static-i18n: {errors}")
+    config.plugins[I18N_PLUGIN] = plugin
+
+
+def _apply_brand(config, brand: dict[str, str]) -> None:
+    """Material's logo and favicon from the site's branding; the overrides read the rest (dark logo, colour) from ``extra``."""
+    if "logo" in brand:
+        config.theme["logo"] = brand["logo"]
+    if "favicon" in brand:
+        config.theme["favicon"] = brand["favicon"]
+    config.extra["statusbook_brand"] = brand
 
 
 def main(argv: list[str]) -> None:

@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from statusbook.core.handbook import SOURCE_LANGUAGE
+from statusbook.handbook.languages import language_folder, say
 from statusbook.render.csp import HTTP_EQUIV, INLINE_SCRIPT, is_code, policy, script_hash, set_policy
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -53,14 +55,19 @@ def _outside_scripts(page: str, change) -> str:
     return "".join(parts)
 
 
-def version_list(current: str, versions: Sequence[tuple[str, str]], depth: int) -> str:
-    """A list of every version that works without JavaScript: ``versions`` is (folder, label), newest release first."""
+def version_list(current: str, versions: Sequence[tuple[str, bool]], depth: int, language: str = SOURCE_LANGUAGE) -> str:
+    """A list of every version that works without JavaScript, leading to each version's pages in ``language``.
+
+    ``versions`` is (folder, is the latest release), newest release first;
+    ``depth`` is how many folders the page is below its version's root.
+    """
     up = "../" * (depth + 1)
     items = []
-    for folder, label in versions:
-        text = html.escape(label)
-        items.append(f'<strong aria-current="page">{text}</strong>' if folder == current else f'<a href="{up}{html.escape(folder)}/">{text}</a>')
-    return f'<nav class="statusbook-versions" aria-label="Handbook versions"><p>Handbook versions: {" · ".join(items)}</p></nav>\n'
+    for name, is_latest in versions:
+        text = html.escape(say(language, "{version} (latest)", version=name) if is_latest else name)
+        items.append(f'<strong aria-current="page">{text}</strong>' if name == current else f'<a href="{up}{html.escape(name)}/{language_folder(language)}">{text}</a>')
+    label = html.escape(say(language, "Handbook versions"))
+    return f'<nav class="statusbook-versions" aria-label="{label}"><p>{label}: {" · ".join(items)}</p></nav>\n'
 
 
 def finish_page(page: str, patterns: Sequence[re.Pattern[str]], nav: str = "") -> str:

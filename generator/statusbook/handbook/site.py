@@ -9,7 +9,10 @@ only when its manifest matches the key and every file in it still has the
 digest recorded when it was built. Beside the versions: mike's
 ``versions.json`` for Material's selector, ``latest/`` as redirect pages to
 the newest release, and ``index.html`` redirecting to ``latest/`` (or to
-``dev/`` before the first release).
+``dev/`` before the first release). Every language of a version sits in it
+(``nl/`` for Dutch, see :mod:`statusbook.handbook.languages`); the version
+list on a page leads to the other versions in the page's language, and
+``nl/index.html`` redirects to ``latest/nl/``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from statusbook.errors import BuildError
 from statusbook.handbook.engine import EngineJob, run_engine
 from statusbook.handbook.export import VersionFiles, export_version
 from statusbook.handbook.finish import finish_page, theme_script_patterns, version_list
+from statusbook.handbook.languages import LANGUAGES, language_folder, language_of
 from statusbook.handbook.redirects import alias_redirects, redirect_page
 from statusbook.render.output import Output, fixed
 
@@ -86,8 +90,14 @@ def reusable(folder: Path, key: str) -> BuiltVersion | None:
     return BuiltVersion(manifest.get("name", ""), folder, tuple(manifest["themes"]))
 
 
-def build_versions(plans: Sequence[VersionPlan], store: Path, *, engine: str, progress: Callable[[str], None]) -> tuple[list[BuiltVersion], list[Problem]]:
-    """Build (or reuse) every version into ``store``/<key>; all engine builds run in one child process."""
+def build_versions(
+    plans: Sequence[VersionPlan], store: Path, *, engine: str, progress: Callable[[str], None], brand: dict[str, str] | None = None
+) -> tuple[list[BuiltVersion], list[Problem]]:
+    """Build (or reuse) every version into ``store``/<key>; all engine builds run in one child process.
+
+    ``brand`` is the site's branding for the engine (see :func:`~statusbook.handbook.engine.brand_settings`);
+    the plans' keys must cover it.
+    """
     store.mkdir(parents=True, exist_ok=True)
     built: dict[str, BuiltVersion] = {}
     problems: list[Problem] = []
@@ -110,7 +120,8 @@ def build_versions(plans: Sequence[VersionPlan], store: Path, *, engine: str, pr
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
             epoch = int(datetime.fromisoformat(plan.date).replace(tzinfo=UTC).timestamp())
-            todo.append((plan, EngineJob(str(source / CONFIG_FILE), str(scratch / plan.key / "site"), plan.site_url, epoch, default_version_of(plans)), source))
+            job = EngineJob(str(source / CONFIG_FILE), str(scratch / plan.key / "site"), plan.site_url, epoch, default_version_of(plans), dict(brand or {}))
+            todo.append((plan, job, source))
         if todo:
             progress(f"handbook: building {', '.join(p.name for p, _, _ in todo)} with {engine}")
             themes = run_engine(engine, [job for _, job, _ in todo])
@@ -148,7 +159,7 @@ def handbook_outputs(versions: Sequence[BuiltVersion], releases: Sequence[Releas
     names = {v.name for v in versions}
     order = [DEV, *(r.name for r in releases)]  # as versions.json lists them
     latest = latest_release(releases)
-    listed = [(name, f"{name} (latest)" if latest is not None and name == latest.name else name) for name in order if name in names]
+    listed = [(name, latest is not None and name == latest.name) for name in order if name in names]
     newest_pages: list[str] = []
     for version in versions:
         prefix = urls.handbook_version(version.name)
@@ -158,7 +169,7 @@ def handbook_outputs(versions: Sequence[BuiltVersion], releases: Sequence[Releas
             if not path.is_file() or rel == MANIFEST:
                 continue
             if rel.endswith(".html"):
-                nav = version_list(version.name, listed, rel.count("/")) if len(listed) > 1 else ""
+                nav = version_list(version.name, listed, rel.count("/"), language_of(rel)) if len(listed) > 1 else ""
                 yield Output(prefix + rel, lambda p=path, n=nav, pat=patterns: finish_page(p.read_text(encoding="utf-8"), pat, n).encode("utf-8"))
                 if latest is not None and version.name == latest.name:
                     newest_pages.append(rel)
@@ -168,4 +179,6 @@ def handbook_outputs(versions: Sequence[BuiltVersion], releases: Sequence[Releas
     if latest is not None:
         for rel, page in alias_redirects(latest.name, newest_pages).items():
             yield fixed(urls.HANDBOOK + rel, page.encode())
-    yield fixed(urls.HANDBOOK + "index.html", redirect_page(default_version(releases) + "/").encode())
+    for language in LANGUAGES:
+        where = language_folder(language)
+        yield fixed(urls.HANDBOOK + where + "index.html", redirect_page("../" * where.count("/") + default_version(releases) + "/" + where, language).encode())

@@ -17,11 +17,13 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+import click
+
 import statusbook
 
 ENV_CACHE = "STATUSBOOK_CACHE_DIR"
 # Libraries whose upgrade can change a result or the bytes of a page.
-LIBRARIES = ("PyYAML", "Jinja2", "MarkupSafe", "Babel", "Markdown", "nh3", "feedgen", "icalendar", "lxml", "mkdocs", "mkdocs-material", "pymdown-extensions", "Pygments")
+LIBRARIES = ("PyYAML", "Jinja2", "MarkupSafe", "Babel", "Markdown", "nh3", "feedgen", "icalendar", "lxml", "mkdocs", "mkdocs-material", "mkdocs-static-i18n", "pymdown-extensions", "Pygments", "pagefind", "pagefind-bin")
 
 
 def cache_home() -> Path:
@@ -38,15 +40,20 @@ def repository_cache(root: Path) -> Path | None:
     folder = cache_home() / f"{root.name[:40] or 'root'}-{hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()}"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
+    except OSError as exc:
+        return _without(folder, exc.strerror or str(exc))
     if not folder.is_dir() or folder.is_symlink():
-        return None
+        return _without(folder, "not a folder")
     try:
         folder.relative_to(root)
     except ValueError:
         return folder
     return None  # a cache inside the working tree could be committed: do without
+
+
+def _without(folder: Path, reason: str) -> None:
+    """Say why there is no cache: the command still works, only slower."""
+    click.echo(f"statusbook: warning: cannot use the cache folder {folder} ({reason}); working without a cache, which is slower", err=True)
 
 
 @functools.cache

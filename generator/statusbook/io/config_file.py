@@ -11,16 +11,19 @@ files again (nodes only, nothing constructed), so problems in
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
 
+from statusbook.core.brand import MAX_IMAGE_BYTES, brand_image, image_problem, media_type_of
 from statusbook.core.config import CONFIG_FILE, SiteConfig, site_config
-from statusbook.core.problems import Mark
+from statusbook.core.problems import Mark, Problem, Reporter
 from statusbook.core.yaml_source import MarkedDict, MarkedList
 from statusbook.errors import ConfigError
+from statusbook.io.files import read_source
 
 MAX_CONFIG_BYTES = 1024 * 1024
 MAX_EXPANDED_NODES = 100_000  # what the document's aliases may expand to, counted before constructing it
@@ -165,7 +168,31 @@ def load_config(root: Path) -> SiteConfig:
     if statusbook is not None and not isinstance(marked, MarkedDict):
         raise ConfigError(f"{where}:{_mark(node).line}:{_mark(node).column}: error [type-mismatch] extra.statusbook must be a mapping of settings")
     config, problems = site_config(raw, marked, root, where)
+    config, image_problems = with_brand_images(config, marked, where)
+    problems += image_problems
     if any(p.is_error for p in problems):
         raise ConfigError.from_problems(problems)
     return config
 
+
+
+def with_brand_images(config: SiteConfig, settings: MarkedDict | None, where: str) -> tuple[SiteConfig, list[Problem]]:
+    """Read the logo and favicon files mkdocs.yml names, as incident files are read (no links, a size cap), and keep those safe to publish."""
+    report = Reporter(where)
+    root = config.root.resolve()
+    images = []
+    for role, rel in config.brand.sources:
+        mark = settings.value_mark(role) if settings is not None else Mark(1, 1)
+        if not (root / rel).parent.resolve().is_relative_to(root):  # a linked folder on the way out of the repository
+            report.error(mark, "config-brand-image", f"{role} {rel} is reached through a link that leaves the repository; name the file itself")
+            continue
+        data, problem = read_source(root, rel, limit=MAX_IMAGE_BYTES)
+        if problem is not None:
+            report.error(mark, "config-brand-image", f"{role} {rel}: {problem.message}" if (root / rel).exists() or (root / rel).is_symlink() else f"{role} {rel} does not exist")
+            continue
+        reason = image_problem(rel, data)
+        if reason is not None:
+            report.error(mark, "config-brand-image", f"{role}: {reason}")
+            continue
+        images.append(brand_image(role, rel, data, media_type_of(rel)))
+    return dataclasses.replace(config, brand=dataclasses.replace(config.brand, images=tuple(images))), report.problems

@@ -143,3 +143,19 @@ def selected_paths(config: SiteConfig, paths: list[Path]) -> list[str]:
         else:
             selected.append(relative(resolved, root))
     return sorted(set(selected))
+
+
+def find_postmortem_files(folder: Path, root: Path) -> list[str]:
+    """List postmortem documents (``*.md``, sorted, relative to root); other files (images, a README) are left alone.
+
+    Like incident files, hidden entries are skipped and links never followed;
+    a link named ``*.md`` is listed, so reading it reports it.
+    """
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    found = []
+    for base, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(base, d)))
+        prefix = relative(Path(base), root) + "/"
+        found += [prefix + name for name in names if name.endswith(".md") and not name.startswith(".") and name not in IGNORED_NAMES]
+    return sorted(found)

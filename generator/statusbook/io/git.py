@@ -138,6 +138,9 @@ def has_commits(project: Project) -> bool:
 # --- reading revisions ------------------------------------------------------------------------------
 
 
+REGULAR_MODES = frozenset({"100644", "100755"})  # git's modes of regular files (not links, not submodules)
+
+
 def _is_regular(item: object) -> bool:
     return getattr(item, "type", "") == "blob" and (item.mode & 0o170000) == 0o100000  # type: ignore[attr-defined]
 
@@ -156,14 +159,34 @@ def _walk(project: Project, rev: str, folder: str) -> Iterator[object]:
 
 
 def list_folder_at(project: Project, rev: str, folder: str, suffixes: tuple[str, ...] = ("",)) -> list[str]:
-    """The project-relative paths of the files under a folder at a revision, without reading them."""
+    """The project-relative paths of the regular files under a folder at a revision, without reading them.
+
+    One ``git ls-tree`` lists ten thousand files in a blink; walking tree objects in Python takes a third of a second.
+    """
+    base = project.tree_path(folder)
+    try:
+        out = project.repo.git.ls_tree("-r", "-z", rev, "--", base or ".")
+    except GitCommandError as exc:
+        raise _fail(f"listing {folder} at {rev[:12]}", exc, "check that the revision exists (git fetch) and try again") from None
     cut = len(project.prefix)
-    return sorted(item.path[cut:] for item in _walk(project, rev, folder) if item.path.endswith(suffixes))
+    found = []
+    for entry in out.split("\0"):
+        meta, _, path = entry.partition("\t")
+        if not path or meta.split(" ")[0] not in REGULAR_MODES or not path.endswith(suffixes):
+            continue
+        inside = path[len(base) :].lstrip("/").split("/") if base else path.split("/")
+        if not any(part.startswith(".") for part in inside):  # hidden folders and files are left out, as in _walk
+            found.append(path[cut:])
+    return sorted(found)
 
 
 def read_folder_at(project: Project, rev: str, folder: str, suffixes: tuple[str, ...] = ("",), *, only: Iterable[str] | None = None) -> dict[str, bytes]:
     """Read the files under a project folder at a revision, keyed by project-relative path (``only``: just these)."""
     wanted = set(only) if only is not None else None
+    if wanted is not None:  # a few files out of thousands: look each up instead of walking the folder
+        listed = set(list_folder_at(project, rev, folder, suffixes))
+        commit = project.repo.commit(rev)
+        return {rel: (commit.tree / project.tree_path(rel)).data_stream.read() for rel in sorted(wanted & listed)}
     cut = len(project.prefix)
     files = {}
     for item in _walk(project, rev, folder):
@@ -312,6 +335,38 @@ def write_tree(project: Project, files: Mapping[str, bytes]) -> str:
 def tree_files(project: Project, rev: str) -> dict[str, bytes]:
     """Every file of a commit's tree (the published site), keyed by path."""
     return {item.path: item.data_stream.read() for item in project.repo.commit(rev).tree.traverse() if getattr(item, "type", "") == "blob"}
+
+
+def list_tree(project: Project, rev: str) -> list[str]:
+    """Every file path of a commit's tree, without reading a file."""
+    return sorted(item.path for item in project.repo.commit(rev).tree.traverse() if getattr(item, "type", "") == "blob")
+
+
+def has_entry(project: Project, rev: str, path: str) -> bool:
+    """Whether a commit's tree holds ``path`` (file or folder, from the tree's top)."""
+    try:
+        project.repo.commit(rev).tree / path
+    except (KeyError, ValueError):
+        return False
+    return True
+
+
+def dirty_paths(project: Project, paths: Iterable[str]) -> list[str]:
+    """Project paths under ``paths`` that differ from HEAD: modified, staged, untracked or ignored files."""
+    specs = [project.tree_path(p) or "." for p in paths]
+    try:
+        out = project.repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--", *specs)
+    except GitCommandError as exc:
+        raise _fail("listing changes in the working tree", exc, "check that git works in this repository (git status)") from None
+    found, entries, skip = [], out.split("\0"), False
+    for entry in entries:
+        if skip or len(entry) < 4:
+            skip = False
+            continue
+        code, path = entry[:2], entry[3:]
+        skip = code[0] in "RC"  # a rename or copy is followed by its old path
+        found.append(path[len(project.prefix) :] if path.startswith(project.prefix) else path)
+    return sorted(found)
 
 
 def tree_of(project: Project, rev: str) -> str:

@@ -61,6 +61,10 @@ class RenderCache:
             return None  # replaced or edited since: render it again
         return live
 
+    def recorded(self, prefix: str) -> list[str]:
+        """The paths under ``prefix`` the previous build wrote (for a part whose file names only its renderer knows, such as a search index)."""
+        return sorted(path for path in self.previous if path.startswith(prefix))
+
     def remember(self, path: str, key: str, *, reused: bool) -> None:
         self.current[path] = key
         if reused:

@@ -129,6 +129,8 @@ class SiteWriter:
     def __enter__(self) -> SiteWriter:
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise BuildError(f"cannot create the output folder {self.target}: {self.target.parent} is a file, not a folder") from None
         except OSError as exc:
             raise BuildError(f"cannot create {self.target.parent}: {exc.strerror}") from None
         self._lock.__enter__()

@@ -7,12 +7,19 @@ site's host, the incident id and the update's anchor, and every date comes
 from the incident files, never from the clock, so identical inputs give
 byte-identical feeds. Maintenance windows that open or close without a posted
 update still reach subscribers as entries of their own.
+
+A site in several languages has the feeds once per language, each other
+language's under its code (``nl/history.atom``), in that language (``xml:lang``,
+RSS ``<language>``) and with ids of their own (``tag:...:nl/incident/...``), so
+a reader subscribed to both never takes one language's entry for the other's.
+Which moments each feed holds is worked out once, for every language.
 """
 
 from __future__ import annotations
 
 import heapq
 import html
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,21 +31,28 @@ from lxml import etree
 
 from statusbook import __version__
 from statusbook.core import urls
-from statusbook.core.config import SiteConfig
+from statusbook.core.config import SiteConfig, base_language
 from statusbook.core.handbook import Handbook
 from statusbook.core.ids import Impact, MaintenanceStatus
 from statusbook.core.model import Incident
+from statusbook.render.i18n import Formatter, entry_name, html_lang, language_name
 from statusbook.render.markdown import render_markdown
 from statusbook.render.output import Output
-from statusbook.render.text import format_local, format_window, site_host
-from statusbook.view.banner import incident_impact
+from statusbook.render.text import format_local, site_host
+from statusbook.view.banner import N_, incident_impact
 from statusbook.view.status_view import StatusView
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 TAG_DATE = "2026"  # part of every tag: id; changing it would re-notify every subscriber
 WINDOW_START = "window-start"
 WINDOW_END = "window-end"
-IMPACT_LABELS = {Impact.NONE: "No impact", Impact.MINOR: "Minor impact", Impact.MAJOR: "Major impact", Impact.CRITICAL: "Critical impact", Impact.MAINTENANCE: "Maintenance"}
+IMPACT_LABELS = {
+    Impact.NONE: N_("No impact"),
+    Impact.MINOR: N_("Minor impact"),
+    Impact.MAJOR: N_("Major impact"),
+    Impact.CRITICAL: N_("Critical impact"),
+    Impact.MAINTENANCE: N_("Maintenance"),
+}
 
 
 def tag_uri(site_url: str, specific: str) -> str:
@@ -46,8 +60,9 @@ def tag_uri(site_url: str, specific: str) -> str:
     return f"tag:{site_host(site_url)},{TAG_DATE}:{specific}"
 
 
-def entry_id(site_url: str, incident_id: str, anchor: str) -> str:
-    return tag_uri(site_url, f"incident/{incident_id}/{anchor}")
+def entry_id(site_url: str, incident_id: str, anchor: str, language_root: str = "") -> str:
+    """An entry's permanent id; ``language_root`` (``nl/``) sets apart the same entry in another language's feeds."""
+    return tag_uri(site_url, f"{language_root}incident/{incident_id}/{anchor}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +110,23 @@ def incident_moments(incident: Incident, handbook: Handbook, now: datetime) -> l
 
 
 class _EntryMaker:
-    """Turn moments into entries, rendering each message once however many feeds show it."""
+    """Turn moments into entries in one language, rendering each message once however many feeds show it."""
 
-    def __init__(self, config: SiteConfig, handbook: Handbook, anchors: Callable[[Incident], tuple[str, ...]]) -> None:
+    def __init__(self, config: SiteConfig, handbook: Handbook, anchors: Callable[[Incident], tuple[str, ...]], language: str | None = None) -> None:
         self.config = config
         self.handbook = handbook
         self.anchors = anchors
+        self.language = language or config.language
+        self.root = urls.language_root(self.language, config.language)
+        self.code = base_language(self.language)
+        self.source = base_language(config.language)  # the language of a text that was not translated
+        self.is_default = self.language == config.language
+        self._ = Formatter(config.zone, self.language)._
         self.zone = ZoneInfo(config.timezone)
         self.cache: dict[tuple[datetime, str, int, str], Entry] = {}
-        self.status_names = {s.id: s.name for s in (*handbook.incident_statuses, *handbook.maintenance_statuses)}
-        self.component_status_names = {s.id: s.name for s in handbook.component_statuses}
+        self.status_names = {s.id: entry_name(s, self.language) for s in (*handbook.incident_statuses, *handbook.maintenance_statuses)}
+        self.component_status_names = {s.id: entry_name(s, self.language) for s in handbook.component_statuses}
+        self.untranslated = self._("This text has not been translated yet; it is shown in %(language)s.", language=language_name(self.source, self.language))
 
     def scheme(self, name: str) -> str:
         return tag_uri(self.config.site_url, name)
@@ -115,35 +137,48 @@ class _EntryMaker:
             cached = self.cache[moment.order] = self._make(moment)
         return cached
 
+    def text(self, default: str, translated: str | None) -> tuple[str, str]:
+        """A text in the feed's language and "", or (not translated) the default language's text and that language's code."""
+        if self.is_default:
+            return default, ""
+        return (translated, "") if translated is not None else (default, self.source)
+
     def _make(self, moment: Moment) -> Entry:
         incident = moment.incident
-        page = urls.absolute(self.config.site_url, urls.incident_page(incident.id))
+        _ = self._
+        page = urls.absolute(self.config.site_url, self.root + urls.incident_page(incident.id))
         if moment.boundary:
             opens = moment.boundary == WINDOW_START
             current = self._edge_status(incident, opens)
-            body = f"<p>The scheduled maintenance window {'opens' if opens else 'closes'}.</p>"
-            ident, link, updated, states = entry_id(self.config.site_url, incident.id, moment.boundary), page, moment.at, incident.updates[-1].components
+            body = "<p>" + html.escape(_("The scheduled maintenance window opens.") if opens else _("The scheduled maintenance window closes.")) + "</p>"
+            ident, link, updated, states = entry_id(self.config.site_url, incident.id, moment.boundary, self.root), page, moment.at, incident.updates[-1].components
         else:
             update = incident.updates[moment.index]
             anchor = self.anchors(incident)[moment.index]
             current = update.status
-            body = render_markdown(update.message, allow_images=self.config.allow_remote_images)
-            ident, link, updated, states = entry_id(self.config.site_url, incident.id, anchor), f"{page}#{anchor}", update.at, update.components
+            message, lang = self.text(update.message, update.message_in(self.code))
+            body = render_markdown(message, allow_images=self.config.allow_remote_images)
+            if lang:
+                body = f'<p><em>{html.escape(self.untranslated)}</em></p><div lang="{html_lang(lang)}">{body}</div>'
+            ident, link, updated, states = entry_id(self.config.site_url, incident.id, anchor, self.root), f"{page}#{anchor}", update.at, update.components
             if update.correction is not None:
                 # A correction re-dates the entry, so readers that track updates show it again.
                 updated = update.correction.at
-                body += f"<p><em>Corrected {html.escape(format_local(update.correction.at, self.zone))}: {html.escape(update.correction.reason)}</em></p>"
+                reason = self.text(update.correction.reason, update.correction.reason_in(self.code))[0]
+                body += f"<p><em>{html.escape(_('Corrected %(time)s: %(reason)s', time=format_local(update.correction.at, self.zone), reason=reason))}</em></p>"
         if incident.is_maintenance and incident.scheduled is not None:
-            body += f"<p>Scheduled window: {html.escape(format_window(incident.scheduled, self.zone))}</p>"
-        body += f"<p>Affected: {self._affected(incident, dict(states))}</p>"
+            window = _("%(start)s to %(end)s", start=format_local(incident.scheduled.start, self.zone), end=format_local(incident.scheduled.end, self.zone))
+            body += f"<p>{html.escape(_('Scheduled window: %(window)s', window=window))}</p>"
+        body += f"<p>{html.escape(_('Affected:'))} {self._affected(incident, dict(states))}</p>"
         names = self.handbook.component_by_id
         impact = incident_impact(incident, self.handbook)
         categories = (
             (self.scheme("status"), current, self.status_names.get(current, current)),
-            (self.scheme("impact"), impact, IMPACT_LABELS.get(impact, impact)),
-            *((self.scheme("component"), cid, names[cid].name if cid in names else cid) for cid in incident.components),
+            (self.scheme("impact"), impact, _(IMPACT_LABELS[impact]) if impact in IMPACT_LABELS else impact),
+            *((self.scheme("component"), cid, names[cid].name_in(self.code) if cid in names else cid) for cid in incident.components),
         )
-        return Entry(ident, f"[{self.status_names.get(current, current)}] {incident.title}", link, moment.at, updated, body, categories)
+        title = self.text(incident.title, incident.title_in(self.code))[0]
+        return Entry(ident, f"[{self.status_names.get(current, current)}] {title}", link, moment.at, updated, body, categories)
 
     def _edge_status(self, incident: Incident, opens: bool) -> str:
         """What the status page shows from a window edge on: in progress once it opens, over once it closes."""
@@ -156,7 +191,7 @@ class _EntryMaker:
         names = self.handbook.component_by_id
         listed = []
         for cid in incident.components:
-            text = html.escape(names[cid].name if cid in names else cid)
+            text = html.escape(names[cid].name_in(self.code) if cid in names else cid)
             if cid in states:
                 text += f" ({html.escape(self.component_status_names.get(states[cid], states[cid]).lower())})"
             listed.append(text)
@@ -188,15 +223,15 @@ class _HubInRss(BaseExtension):
         return feed
 
 
-def render_feed(spec: FeedSpec, entries: Sequence[Entry], fmt: str, config: SiteConfig, fallback: datetime) -> bytes:
-    """Serialise one feed; ``entries`` newest first. Its date is its newest entry's, else ``fallback``."""
+def render_feed(spec: FeedSpec, entries: Sequence[Entry], fmt: str, config: SiteConfig, fallback: datetime, language: str | None = None) -> bytes:
+    """Serialise one feed in ``language`` (the site's default when None); ``entries`` newest first. Its date is its newest entry's, else ``fallback``."""
     fg = FeedGenerator()
     fg.id(tag_uri(config.site_url, spec.name))
     fg.title(spec.title)
     fg.subtitle(spec.subtitle)
     fg.author({"name": config.site_name})
     fg.generator("statusbook", version=__version__)
-    fg.language(config.language)
+    fg.language(language or config.language)
     if config.websub_hub:  # WebSub: readers subscribed at the hub hear of a change as soon as statusbook notify pings it
         fg.link(href=config.websub_hub, rel="hub")  # before the page link, which feedgen makes the RSS channel's <link>
         fg.register_extension("websub", _HubInRss, atom=False, rss=True)
@@ -215,7 +250,22 @@ def render_feed(spec: FeedSpec, entries: Sequence[Entry], fmt: str, config: Site
         fe.content(entry.html, type="html")
         for scheme, term, label in entry.categories:
             fe.category(term=term, scheme=scheme, label=label)
-    return fg.atom_str(pretty=True) if fmt == "atom" else fg.rss_str(pretty=True)
+    return fg.atom_str(pretty=True) if fmt == "atom" else hex_references(fg.rss_str(pretty=True))
+
+
+_RSS_PLAIN_TEXT = re.compile(rb"(<(title|category|author|generator)\b[^>]*>)([^<]*)(</\2>)")
+_HEX_REFERENCES = {b"&lt;": b"&#x3C;", b"&gt;": b"&#x3E;", b"&amp;": b"&#x26;"}
+_NAMED = re.compile(rb"&(lt|gt|amp);")
+
+
+def hex_references(rss: bytes) -> bytes:
+    """Write ``<``, ``>`` and ``&`` in RSS plain-text elements (titles, categories) as hexadecimal references.
+
+    The RSS Best Practices Profile recommends ``&#x3C;`` and ``&#x26;`` there:
+    some readers decode ``&lt;`` in a title twice and show markup, or drop it.
+    The document means the same to an XML parser either way.
+    """
+    return _RSS_PLAIN_TEXT.sub(lambda m: m[1] + _NAMED.sub(lambda n: _HEX_REFERENCES[n[0]], m[3]) + m[4], rss)
 
 
 class _Newer:
@@ -289,25 +339,37 @@ def feed_files(view: StatusView) -> Iterator[Output]:
     moments = moments_newest_first(view.incidents, handbook, view.now)
     components = [c.id for c in handbook.components]
     newest, per_component = select_newest(moments, config.feed_entries, lambda m: m.incident.components, components)
-    maker = _EntryMaker(config, handbook, view.anchors)
-    specs: list[tuple[FeedSpec, list[Moment]]] = [
-        (FeedSpec("history", f"{config.site_name}: incidents and maintenance", f"Every public update from {config.site_name}", urls.HOME, urls.FEED_ATOM, urls.FEED_RSS), newest)
-    ]
+    chosen_for = {"history": newest} | {f"components/{c}/history": per_component.get(c, []) for c in components}
+    inputs = {name: tuple(f"{view.fingerprint(m.incident)}/{m.index}/{m.boundary}" for m in chosen) or (view.now.isoformat(),) for name, chosen in chosen_for.items()}
+    for language in config.languages:
+        maker = _EntryMaker(config, handbook, view.anchors, language)
+        for spec, name in feed_specs(config, handbook, language):
+            chosen, entries = chosen_for[name], inputs[name]
+            for fmt, path in (("atom", spec.atom), ("rss", spec.rss)):
+
+                def render(fmt: str = fmt, spec: FeedSpec = spec, chosen: list[Moment] = chosen, maker: _EntryMaker = maker, language: str = language) -> bytes:
+                    return render_feed(spec, [maker.entry(m) for m in chosen], fmt, config, view.now, language)
+
+                yield Output(path, render, ("feed", repr(spec), fmt, *entries))
+
+
+def feed_specs(config: SiteConfig, handbook: Handbook, language: str) -> Iterator[tuple[FeedSpec, str]]:
+    """The site's feeds in one language, each with the name of the moments it holds: the history, then each component's."""
+    _ = Formatter(config.zone, language)._
+    root = urls.language_root(language, config.language)
+    site = config.site_name
+    history = FeedSpec(
+        root + "history", _("%(site)s: incidents and maintenance", site=site), _("Every public update from %(site)s", site=site), root + urls.HOME, root + urls.FEED_ATOM, root + urls.FEED_RSS
+    )
+    yield history, "history"
     for component in handbook.components:
+        name = component.name_in(base_language(language))
         spec = FeedSpec(
-            f"components/{component.id}/history",
-            f"{config.site_name}: {component.name}",
-            f"Every public update about {component.name}",
-            urls.component_page(component.id),
-            urls.component_feed(component.id, "atom"),
-            urls.component_feed(component.id, "rss"),
+            f"{root}components/{component.id}/history",
+            _("%(site)s: %(component)s", site=site, component=name),
+            _("Every public update about %(component)s", component=name),
+            root + urls.component_page(component.id),
+            root + urls.component_feed(component.id, "atom"),
+            root + urls.component_feed(component.id, "rss"),
         )
-        specs.append((spec, per_component.get(component.id, [])))
-    for spec, chosen in specs:
-        entries = tuple(f"{view.fingerprint(m.incident)}/{m.index}/{m.boundary}" for m in chosen) or (view.now.isoformat(),)
-        for fmt, path in (("atom", spec.atom), ("rss", spec.rss)):
-
-            def render(fmt: str = fmt, spec: FeedSpec = spec, chosen: list[Moment] = chosen) -> bytes:
-                return render_feed(spec, [maker.entry(m) for m in chosen], fmt, config, view.now)
-
-            yield Output(path, render, ("feed", repr(spec), fmt, *entries))
+        yield spec, f"components/{component.id}/history"

@@ -21,6 +21,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
+from statusbook.core.config import base_language
+from statusbook.core.handbook import SOURCE_LANGUAGE, TRANSLATION_LANGUAGES, Entry
 from statusbook.view.banner import N_
 
 LOCALES = Path(__file__).resolve().parent / "locale"
@@ -75,6 +77,39 @@ def babel_locale(language: str) -> Locale:
         except (UnknownLocaleError, ValueError):
             continue
     return Locale.parse("en")
+
+
+def html_lang(language: str) -> str:
+    """A language as ``lang`` and ``hreflang`` attributes write it (BCP 47): ``en-GB`` for ``en_GB``."""
+    return language.replace("_", "-")
+
+
+@functools.cache
+def language_name(language: str, reader: str) -> str:
+    """A language's name as a reader of ``reader`` writes it: "Engels" for English to a Dutch reader, "Nederlands" for Dutch to itself."""
+    name = babel_locale(base_language(language)).get_display_name(babel_locale(reader)) or language
+    return name[:1].upper() + name[1:]
+
+
+def entry_name(entry: Entry, language: str) -> str:
+    """A handbook entry's name (a status, a severity) in ``language``: the schema's translation, else the catalog's, else its own.
+
+    The catalog knows the names the default handbook ships (see ``HANDBOOK_NAMES``),
+    so a schema without translations still reads in the page's language.
+    """
+    name = entry.name_in(base_language(language))
+    return name if name != entry.name else translations(language).gettext(entry.name)
+
+
+def handbook_folder(language: str) -> str:
+    """The language's folder inside a handbook version: ``""`` for the handbook's own English, ``nl/`` for a language it is translated into.
+
+    The same layout as :func:`statusbook.handbook.languages.language_folder`
+    (which this layer may not import); a language the handbook has no
+    translation for reads the English pages.
+    """
+    code = base_language(language)
+    return f"{code}/" if code != SOURCE_LANGUAGE and code in TRANSLATION_LANGUAGES else ""
 
 
 class Formatter:

@@ -56,3 +56,18 @@ def favicon(status_id: str) -> str:
     look = LOOKS[status_id]
     svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'><path fill='{look.light}' fill-rule='evenodd' d='{look.path}'/></svg>"
     return "data:image/svg+xml," + quote(svg, safe="=:/'")
+
+
+def brand_properties(colour: str) -> str:
+    """The brand colour's custom properties, served after the stylesheet: the header's background, and links on the light palette.
+
+    The colour was checked when the settings were read: white text on it
+    reaches WCAG AA, and so does the colour itself as text on white.
+    """
+    if not colour:
+        return ""
+    return (
+        "/* Brand colour, from extra.statusbook.brand_color in mkdocs.yml. */\n"
+        f":root {{\n  --brand: {colour};\n  --on-brand: #ffffff;\n}}\n"
+        f"@media (prefers-color-scheme: light) {{\n  :root {{\n    --link: {colour};\n  }}\n}}\n"
+    )

@@ -28,16 +28,17 @@ LINK_REL = "nofollow noopener"
 
 
 class _Tidy(Treeprocessor):
-    """Demote headings below the page's own (h1 becomes h3) and replace images by their alt text."""
+    """Demote headings below the page's own (h1 becomes h3; a document's h1 becomes h2) and replace images by their alt text."""
 
-    def __init__(self, md: markdown.Markdown, allow_images: bool) -> None:
+    def __init__(self, md: markdown.Markdown, allow_images: bool, shift: int = 2) -> None:
         super().__init__(md)
         self.allow_images = allow_images
+        self.shift = shift
 
     def run(self, root: ET.Element) -> None:
         for element in root.iter():
             if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                element.tag = f"h{min(6, int(element.tag[1]) + 2)}"
+                element.tag = f"h{min(6, max(2, int(element.tag[1]) + self.shift))}"
             if element.tag == "img" and not self.allow_images:
                 alt = element.get("alt", "")
                 element.tag = "span"
@@ -46,14 +47,15 @@ class _Tidy(Treeprocessor):
 
 
 class _Safe(Extension):
-    def __init__(self, allow_images: bool) -> None:
+    def __init__(self, allow_images: bool, shift: int = 2) -> None:
         super().__init__()
         self.allow_images = allow_images
+        self.shift = shift
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_Tidy(md, self.allow_images), "statusbook-tidy", 0)
+        md.treeprocessors.register(_Tidy(md, self.allow_images, self.shift), "statusbook-tidy", 0)
 
 
 @functools.cache
@@ -65,7 +67,12 @@ def sanitize(html: str, *, allow_images: bool = False) -> str:
     """Keep only the allowed tags, attributes and URL schemes of an HTML fragment."""
     tags = TAGS | {"img"} if allow_images else TAGS
     attributes = {**ATTRIBUTES, **IMAGE_ATTRIBUTES} if allow_images else ATTRIBUTES
-    return nh3.clean(html, tags=set(tags), attributes={k: set(v) for k, v in attributes.items()}, url_schemes=set(URL_SCHEMES), link_rel=LINK_REL, strip_comments=True)
+    cleaned = nh3.clean(html, tags=set(tags), attributes={k: set(v) for k, v in attributes.items()}, url_schemes=set(URL_SCHEMES), link_rel=LINK_REL, strip_comments=True)
+    # A link whose address was refused keeps its text as a placeholder <a>: without href, rel is not allowed (HTML).
+    return _REL_WITHOUT_HREF.sub(r"<a\1>", cleaned) if "<a " in cleaned else cleaned
+
+
+_REL_WITHOUT_HREF = re.compile(rf'<a( title="[^"]*")? rel="{LINK_REL}">')
 
 
 # Text with none of Markdown's signs renders as plain paragraphs; skipping the parser makes
@@ -101,3 +108,31 @@ def render_markdown(text: str, *, allow_images: bool = False) -> str:
     if is_plain(text):
         return sanitize(_plain_paragraphs(text), allow_images=allow_images)
     return parse_markdown(text, allow_images=allow_images)
+
+
+DOCUMENT_TAGS = TAGS | {"h2", "table", "thead", "tbody", "tr", "th", "td"}
+DOCUMENT_ATTRIBUTES = {**ATTRIBUTES, "th": {"align"}, "td": {"align"}}
+
+
+@functools.cache
+def _document_converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=[_Safe(False, shift=0), "sane_lists", "tables"], output_format="html")
+
+
+def render_document(text: str) -> str:
+    """Render a longer internal document (a postmortem) to sanitized HTML: as an update, plus tables; headings start at h2.
+
+    Raw HTML is shown as text and images are reduced to their alt text, as in
+    update messages: a postmortem is written by many hands and pasted from chat.
+    """
+    converter = _document_converter()
+    converter.reset()
+    html_text = converter.convert(text)
+    return nh3.clean(
+        html_text,
+        tags=set(DOCUMENT_TAGS),
+        attributes={k: set(v) for k, v in DOCUMENT_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )

@@ -26,6 +26,8 @@ def boundaries(incidents: Iterable[Incident]) -> Iterator[datetime]:
             yield update.at
             if update.correction is not None:
                 yield update.correction.at
+        for correction in incident.corrections:
+            yield correction.at
         if incident.scheduled is not None:
             yield incident.scheduled.start
             yield incident.scheduled.end

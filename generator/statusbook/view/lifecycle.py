@@ -145,7 +145,7 @@ def posted(incident: Incident, now: datetime) -> Incident | None:
 def last_changed(incident: Incident) -> datetime:
     """When anything public about the incident last changed: its newest update or correction."""
     moments = [u.at for u in incident.updates] + [u.correction.at for u in incident.updates if u.correction is not None]
-    return max(moments)
+    return max([*moments, *(c.at for c in incident.corrections)])
 
 
 def effective_status(incident: Incident, handbook: Handbook, now: datetime) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -153,15 +153,73 @@ class HistoryPage:
 
 def history_pages(index: IncidentIndex, page_size: int) -> tuple[HistoryPage, ...]:
     """Split the past (everything but upcoming maintenance) into pages, newest first, grouped by month."""
-    past = [i for i in index.newest_first if index.stage_of[i.id] != Stage.UPCOMING]
-    count = max(1, math.ceil(len(past) / page_size))
+    return paged([i for i in index.newest_first if index.stage_of[i.id] != Stage.UPCOMING], page_size, index.month_of)
+
+
+def paged(incidents: Sequence[Incident], page_size: int, month_of: Mapping[str, tuple[int, int]]) -> tuple[HistoryPage, ...]:
+    """Split incidents (newest first) into pages of ``page_size``, each grouped by month; one empty page when there are none."""
+    count = max(1, math.ceil(len(incidents) / page_size))
     pages = []
     for number in range(1, count + 1):
         months: list[tuple[tuple[int, int], list[Incident]]] = []
-        for incident in past[(number - 1) * page_size : number * page_size]:
-            key = index.month_of[incident.id]
+        for incident in incidents[(number - 1) * page_size : number * page_size]:
+            key = month_of[incident.id]
             if not months or months[-1][0] != key:
                 months.append((key, []))
             months[-1][1].append(incident)
         pages.append(HistoryPage(number, count, tuple((k, tuple(v)) for k, v in months)))
     return tuple(pages)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryFilter:
+    """The history narrowed to one component, severity or year: its pages, like the history's."""
+
+    kind: str  # FILTER_KINDS
+    key: str  # a component id, a severity id or a year
+    pages: tuple[HistoryPage, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(len(incidents) for page in self.pages for _, incidents in page.months)
+
+
+FILTER_KINDS = ("component", "severity", "year")
+
+
+def history_filters(index: IncidentIndex, handbook: Handbook, page_size: int) -> tuple[HistoryFilter, ...]:
+    """The history by component (every one the handbook lists), by severity (every level) and by year (those with incidents).
+
+    One pass over the past sorts every incident into its lists, already newest
+    first, so each filtered page is a slice: no page scans the whole history.
+    """
+    by_kind: dict[str, dict[str, list[Incident]]] = {kind: {} for kind in FILTER_KINDS}
+    by_kind["component"] = {c.id: [] for c in handbook.components}
+    by_kind["severity"] = {s.id: [] for s in handbook.severities}
+    for incident in index.newest_first:
+        if index.stage_of[incident.id] == Stage.UPCOMING:
+            continue
+        for cid in incident.components:
+            by_kind["component"].setdefault(cid, []).append(incident)
+        if incident.severity:
+            by_kind["severity"].setdefault(incident.severity, []).append(incident)
+        by_kind["year"].setdefault(str(index.month_of[incident.id][0]), []).append(incident)
+    known = {"component": set(handbook.component_by_id), "severity": set(handbook.severity_by_id)}
+    found = []
+    for kind in FILTER_KINDS:
+        for key, incidents in by_kind[kind].items():
+            if kind in known and key not in known[kind]:
+                continue  # validation reports unknown ids; a page needs a name
+            found.append(HistoryFilter(kind, key, paged(incidents, page_size, index.month_of)))
+    return tuple(found)
+
+
+def by_year(index: IncidentIndex) -> tuple[tuple[str, tuple[Incident, ...]], ...]:
+    """Every incident by the year it started in the site's zone, newest year first (the search index's shards).
+
+    An edit changes one year's shard; the years before it stay as they are.
+    """
+    years: dict[str, list[Incident]] = {}
+    for incident in index.newest_first:
+        years.setdefault(str(index.month_of[incident.id][0]), []).append(incident)
+    return tuple((year, tuple(incidents)) for year, incidents in years.items())

@@ -18,7 +18,7 @@ from statusbook.core.ids import Stage
 from statusbook.core.model import Incident, Update
 from statusbook.core.urls import update_anchors
 from statusbook.view import lifecycle
-from statusbook.view.pages import HistoryPage, IncidentIndex, PageState, history_pages, index_incidents, page_state
+from statusbook.view.pages import HistoryFilter, HistoryPage, IncidentIndex, PageState, by_year, history_filters, history_pages, index_incidents, page_state
 from statusbook.view.uptime import Uptime, all_uptime, overlapping, window_start
 
 
@@ -35,15 +35,27 @@ class StatusView:
     uptime_window: tuple[Incident, ...]
     uptime: Mapping[str, Uptime]
     history: tuple[HistoryPage, ...]
+    # The history by component, severity and year (see view/pages.py: history_filters).
+    filters: tuple[HistoryFilter, ...] = ()
     # Incident id -> the handbook version that governs it (severity links point there).
     handbook_versions: Mapping[str, str] = field(default_factory=dict)
     # Incident id -> digest of the file it was read from: renderers declare it as an input.
     fingerprints: Mapping[str, str] = field(default_factory=dict)
+    # What renderers ask of an incident again for every page and language that shows it, worked out once: (what, id) -> answer.
+    _known: dict[tuple[str, str], object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def incidents(self) -> tuple[Incident, ...]:
         """Every published incident and maintenance, newest first (by when customers were affected)."""
         return self.index.newest_first
+
+    @property
+    def search_shards(self) -> tuple[tuple[str, tuple[Incident, ...]], ...]:
+        """The search index's bundles: incidents by the year they started, newest first.
+
+        A site without incidents gets one empty bundle, "none", so its search page still works.
+        """
+        return by_year(self.index) or (("none", ()),)
 
     def stage(self, incident: Incident) -> Stage:
         return self.index.stage_of[incident.id]
@@ -56,7 +68,10 @@ class StatusView:
         return incident.updates[-1]  # the view holds published updates only
 
     def anchors(self, incident: Incident) -> tuple[str, ...]:
-        return update_anchors(incident)
+        found = self._known.get(("anchors", incident.id))
+        if found is None:
+            found = self._known["anchors", incident.id] = update_anchors(incident)
+        return found
 
     def is_settled(self, incident: Incident) -> bool:
         """Whether the incident reads the same at every later moment (over, and every update out)."""
@@ -64,8 +79,12 @@ class StatusView:
 
     def fingerprint(self, incident: Incident) -> str:
         """What an output that shows this incident depends on: its source, its version, and the clock until it is settled."""
-        clock = "settled" if self.is_settled(incident) else self.now.isoformat()
-        return f"{incident.id}={self.fingerprints.get(incident.id, '?')}@{self.handbook_versions.get(incident.id, '')}/{len(incident.updates)}/{clock}"
+        found = self._known.get(("fingerprint", incident.id))
+        if found is None:
+            clock = "settled" if self.is_settled(incident) else self.now.isoformat()
+            found = f"{incident.id}={self.fingerprints.get(incident.id, '?')}@{self.handbook_versions.get(incident.id, '')}/{len(incident.updates)}/{clock}"
+            self._known["fingerprint", incident.id] = found
+        return found
 
 
 def published(incidents: Iterable[Incident], now: datetime) -> list[Incident]:
@@ -97,6 +116,7 @@ def build_status_view(
         uptime_window=window,
         uptime=all_uptime(index.newest_first, handbook, now, zone, window=window),
         history=history_pages(index, config.history_page_size),
+        filters=history_filters(index, handbook, config.history_page_size),
         handbook_versions=dict(handbook_versions or {}),
         fingerprints=dict(fingerprints or {}),
     )

@@ -1,0 +1,91 @@
+"""Run Pagefind (the binary its PyPI package ships) over the search documents, away from the site.
+
+The documents are written into a scratch folder, Pagefind writes its bundle
+(``pagefind.js``, its WebAssembly, the index) into another, and the bundle
+comes back as bytes: the build hands its files to the writer like any other
+output, so the live site never holds a half-written index, and the render
+cache reuses the live bundle when no incident changed. Pagefind runs as a
+child process started before the status pages render, so on a machine with
+two cores it indexes while Python renders. (Pagefind's Python API answers one
+request per tenth of a second, too slow for thousands of incidents; its
+command line indexes ten thousand in seconds.)
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from statusbook.errors import BuildError
+
+# Pagefind's ready-made interfaces: the search page has its own small script, so these are not published.
+UNUSED = re.compile(r"pagefind-(?:[a-z-]*ui|highlight)\.(?:js|css)")
+TIMEOUT = 600
+
+
+class SearchIndexRun:
+    """One Pagefind run: started with the documents, finished (waited for and read) when its files are wanted."""
+
+    def __init__(self, documents: Iterable[tuple[str, bytes]]) -> None:
+        self.scratch = Path(tempfile.mkdtemp(prefix="statusbook-search-"))
+        self.bundle = self.scratch / "bundle"
+        site = self.scratch / "site"
+        site.mkdir()
+        try:
+            for name, data in documents:  # file names, no folders: making a folder costs more than writing a file
+                (site / name).write_bytes(data)
+            command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(self.bundle), "--silent"]
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        except OSError as exc:
+            self.close()
+            raise BuildError(f"pagefind could not index the incidents for the search page: {exc}") from None
+
+    def finish(self) -> dict[str, bytes]:
+        """Wait for Pagefind; its bundle as {path inside the bundle: bytes}, or a BuildError with its words."""
+        try:
+            return {rel: path.read_bytes() for rel, path in self.files().items()}
+        finally:
+            self.close()
+
+    def files(self) -> dict[str, Path]:
+        """Wait for Pagefind; its bundle as {path inside the bundle: the file in the scratch folder}.
+
+        The build links these into the site instead of reading and writing them
+        again (a bundle has a file per incident); the caller closes the run once
+        they are linked. A failure closes it at once.
+        """
+        try:
+            try:
+                out, err = self.process.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.communicate()
+                raise BuildError(f"pagefind did not finish indexing the incidents within {TIMEOUT} seconds") from None
+            if self.process.returncode != 0 or not (self.bundle / "pagefind.js").is_file():
+                detail = (err.strip() or out.strip() or "it wrote no pagefind.js")[-2000:]
+                if "No module named pagefind" in detail:
+                    detail = "the pagefind package is not installed (pip install 'statusbook[site]')"
+                raise BuildError(f"pagefind could not index the incidents for the search page: {detail}")
+            files = (p for p in sorted(self.bundle.rglob("*")) if p.is_file())
+            return {rel: path for path in files if not UNUSED.fullmatch(rel := path.relative_to(self.bundle).as_posix())}
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop Pagefind if it still runs and remove the scratch folder (a build that failed elsewhere calls this)."""
+        process = getattr(self, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.communicate()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def search_bundle(documents: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
+    """Pagefind's bundle for these documents (file name -> HTML), at once."""
+    return SearchIndexRun(documents).finish()
