@@ -30,6 +30,7 @@ from statusbook.render.i18n import Formatter
 from statusbook.render.look import colour_properties
 from statusbook.render.markdown import render_document, render_markdown
 from statusbook.render.output import Output, fixed
+from statusbook.render.page_values import Link, Moment
 from statusbook.view import lifecycle
 from statusbook.view.internal import InternalView
 from statusbook.view.metrics import Spread
@@ -69,18 +70,6 @@ def team_page(team_id: str) -> str:
 
 
 # --- what templates get ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Moment:
-    iso: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    path: str  # a site path (put the page's root before it) or an absolute URL
-    name: str
 
 
 @dataclass(frozen=True, slots=True)
