@@ -20,7 +20,7 @@ from statusbook.check.report import FORMATS, format_problems, format_text, reloc
 from statusbook.core.config import LANGUAGE_NAMES, LANGUAGES, SiteConfig
 from statusbook.core.problems import has_errors
 from statusbook.core.timestamps import TimestampError, parse_timestamp
-from statusbook.errors import ConfigError, StatusbookError, UsageError, ValidationFailed
+from statusbook.errors import ConfigError, PathArgumentError, StatusbookError, UsageError, ValidationFailed
 
 # Top-level modules of the `site` extra (pyproject.toml): the base install validates without them.
 SITE_EXTRA_MODULES = frozenset({"jinja2", "markupsafe", "material", "feedgen", "icalendar", "babel", "markdown", "nh3", "watchdog", "apprise", "pymdownx"})
@@ -421,7 +421,7 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as exc:
         click.echo(str(exc) if exc.problems else f"statusbook: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except UsageError as exc:
+    except (UsageError, PathArgumentError) as exc:
         click.echo(f"statusbook: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except StatusbookError as exc:

@@ -21,6 +21,10 @@ class UsageError(StatusbookError):
     exit_code = 2
 
 
+class PathArgumentError(StatusbookError):
+    """A path given to check names nothing that can be checked (missing, outside incidents/, not YAML): invalid input, exit 1."""
+
+
 class ConfigError(StatusbookError):
     """mkdocs.yml cannot be used; ``problems`` holds each located problem when there are any."""
 

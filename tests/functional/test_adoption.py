@@ -103,11 +103,11 @@ def test_github_annotations_name_paths_from_the_repository_top(project: Project)
     ],
 )
 def test_a_path_that_cannot_be_an_incident_file_is_refused(project: Project, argument: str, complaint: str) -> None:
-    """Never '0 files checked' and success for a path that checks nothing (exit 2: the command line itself is wrong)."""
+    """Never '0 files checked' and success for a path that checks nothing (exit 1: invalid input, one line)."""
     project.write(PATH, INCIDENT)
     project.write("incidents/2026/notes.txt", "notes\n")
     run = statusbook(project.root, "validate", argument)
-    assert run.code == 2 and complaint in run.stderr and run.stderr.count("\n") == 1, run
+    assert run.code == 1 and complaint in run.stderr and run.stderr.count("\n") == 1, run
     assert "files checked" not in run.stdout
 
 

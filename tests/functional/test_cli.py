@@ -158,7 +158,8 @@ def test_paths_limit_the_check_to_those_files(project: Project) -> None:
     run = validate(project, str(project.root / "incidents/2026/a-bad-status.yml"))
     assert run.code == 1
     assert [LINE_RE.match(line)["path"] for line in problem_lines(run)] == ["incidents/2026/a-bad-status.yml"]
-    assert validate(project, "/etc/hostname").code == 2
+    outside = validate(project, "/etc/hostname")  # invalid input (issue 13): exit 1, one line, nothing checked
+    assert outside.code == 1 and outside.stderr.count("\n") == 1 and "is not under incidents/" in outside.stderr
 
 
 # --- cache -------------------------------------------------------------------------------

@@ -4,13 +4,16 @@ the 404, API index, widget and search pages, the search documents; RSS titles an
 from __future__ import annotations
 
 import re
+import tempfile
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import feedparser
 import pytest
 from icalendar import Calendar
 from statusbook.core import urls
+from statusbook.io import search_index
 from statusbook.render.feeds import FeedSpec, hex_references, render_feed
 from statusbook.render.search import search_documents, search_key
 from statusbook.view.pages import history_filters
@@ -213,6 +216,19 @@ def test_no_incidents_still_gives_pagefind_a_document(tmp_path) -> None:
     assert shard == "none" and list(documents) == ["none.html"]
     assert b'data-pagefind-ignore="all"' in documents["none.html"]
 
+
+
+@pytest.mark.parametrize("room", [True, False], ids=["memory has room", "memory is short"])
+def test_search_documents_go_to_memory_only_with_room_and_nothing_is_left_behind(monkeypatch, tmp_path, room) -> None:
+    """Pagefind's input goes to the memory-backed folder when it has room to spare, else to the temporary folder; either way the run cleans up."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(search_index, "RAM_NEEDED", 0 if room else 2**62)
+    run = search_index.SearchIndexRun([("a.html", b"<html lang=en><body><main><h1>Disk outage</h1><p>Writes failed.</p></main></body></html>")])
+    in_memory = room and Path(search_index.RAM_FOLDER).is_dir()
+    assert run.documents.parent == (Path(search_index.RAM_FOLDER) if in_memory else tmp_path)
+    bundle = run.finish()
+    assert "pagefind.js" in bundle and any(name.startswith("fragment/") for name in bundle)
+    assert not run.documents.exists() and not run.scratch.exists()
 
 # --- feeds and calendars by the book ----------------------------------------------------------------
 

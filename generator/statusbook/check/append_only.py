@@ -19,7 +19,7 @@ published, so a pull request may add to it but not rewrite it:
   (moving its file to another folder under the same name keeps the id).
 
 Everything here is pure: it takes file contents, never reads git or disk
-(:mod:`statusbook.io.gitops` reads the base ref).
+(:mod:`statusbook.io.git` reads the base ref).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Handbook versions: release tags, their order, which one governs an incident, and mike's files.
 
 Pure functions over :class:`Release` values; reading tags from git is
-:mod:`statusbook.io.releases`' job. The version selector of mkdocs-material reads
+:mod:`statusbook.io.git`'s job. The version selector of mkdocs-material reads
 ``versions.json`` in the format mike writes, so that format is reproduced here
 exactly (a JSON list, newest first, ``indent=2``).
 """

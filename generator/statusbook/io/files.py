@@ -16,6 +16,7 @@ from pathlib import Path
 from statusbook.core.config import SiteConfig
 from statusbook.core.problems import Level, Problem
 from statusbook.core.yaml_source import MAX_FILE_BYTES
+from statusbook.errors import PathArgumentError
 
 INCIDENT_SUFFIXES = (".yml", ".yaml")
 IGNORED_NAMES = {".gitkeep", ".keep", "README.md", "readme.md", ".DS_Store"}
@@ -123,23 +124,21 @@ def read_tree(folder: Path) -> dict[str, bytes]:
 
 def selected_paths(config: SiteConfig, paths: list[Path]) -> list[str]:
     """The incident files a user named (files, or folders of them), relative to the root; refuse what cannot be one."""
-    from statusbook.errors import UsageError
-
     root = config.root.resolve()
     incidents = config.incidents_path.resolve()
     selected: list[str] = []
     for given in paths:
         full = (Path.cwd() / given).absolute()
         if not full.exists() and not full.is_symlink():
-            raise UsageError(f"{given}: no such file or folder")
+            raise PathArgumentError(f"{given}: no such file or folder")
         resolved = full.resolve() if not full.is_symlink() else full.parent.resolve() / full.name
         if not resolved.is_relative_to(incidents):
-            raise UsageError(f"{given}: is not under {relative(incidents, root)}/; validate checks incident files (run it without paths to check everything)")
+            raise PathArgumentError(f"{given}: is not under {relative(incidents, root)}/; validate checks incident files (run it without paths to check everything)")
         if full.is_dir() and not full.is_symlink():
             found, _ = find_incident_files(resolved, root)
             selected += found
         elif not full.name.endswith(INCIDENT_SUFFIXES):
-            raise UsageError(f"{given}: is not an incident file; incident files end in .yml or .yaml")
+            raise PathArgumentError(f"{given}: is not an incident file; incident files end in .yml or .yaml")
         else:
             selected.append(relative(resolved, root))
     return sorted(set(selected))

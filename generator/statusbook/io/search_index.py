@@ -1,7 +1,9 @@
 """Run Pagefind (the binary its PyPI package ships) over the search documents, away from the site.
 
-The documents are written into a scratch folder, Pagefind writes its bundle
-(``pagefind.js``, its WebAssembly, the index) into another, and the bundle
+The documents are written into a scratch folder (in memory where the system
+has room there: creating ten thousand files on disk costs seconds), Pagefind
+writes its bundle (``pagefind.js``, its WebAssembly, the index) into another on
+disk, so the build can hard-link it into the site, and the bundle
 comes back as bytes: the build hands its files to the writer like any other
 output, so the live site never holds a half-written index, and the render
 cache reuses the live bundle when no incident changed. Pagefind runs as a
@@ -13,6 +15,7 @@ command line indexes ten thousand in seconds.)
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -26,6 +29,18 @@ from statusbook.errors import BuildError
 # Pagefind's ready-made interfaces: the search page has its own small script, so these are not published.
 UNUSED = re.compile(r"pagefind-(?:[a-z-]*ui|highlight)\.(?:js|css)")
 TIMEOUT = 600
+RAM_FOLDER = "/dev/shm"  # Linux's memory-backed file system
+RAM_NEEDED = 2**30  # documents take about 2 KB per incident: use memory only with room for far more
+
+
+def documents_folder() -> str | None:
+    """Where to write the documents: a memory-backed folder with room to spare, else the system's temporary folder (None)."""
+    try:
+        found = os.statvfs(RAM_FOLDER)
+    except OSError:
+        return None
+    roomy = found.f_bavail * found.f_frsize >= RAM_NEEDED
+    return RAM_FOLDER if roomy and os.access(RAM_FOLDER, os.W_OK) else None
 
 
 class SearchIndexRun:
@@ -34,9 +49,8 @@ class SearchIndexRun:
     def __init__(self, documents: Iterable[tuple[str, bytes]]) -> None:
         self.scratch = Path(tempfile.mkdtemp(prefix="statusbook-search-"))
         self.bundle = self.scratch / "bundle"
-        site = self.scratch / "site"
-        site.mkdir()
         try:
+            site = self.documents = Path(tempfile.mkdtemp(prefix="statusbook-search-documents-", dir=documents_folder()))
             for name, data in documents:  # file names, no folders: making a folder costs more than writing a file
                 (site / name).write_bytes(data)
             command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(self.bundle), "--silent"]
@@ -84,6 +98,8 @@ class SearchIndexRun:
             process.kill()
             process.communicate()
         shutil.rmtree(self.scratch, ignore_errors=True)
+        if hasattr(self, "documents"):
+            shutil.rmtree(self.documents, ignore_errors=True)
 
 
 def search_bundle(documents: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
