@@ -26,6 +26,11 @@ from pathlib import Path
 
 from statusbook.errors import BuildError
 
+try:  # the binary pagefind[bin] installs; started directly, it saves a Python start per bundle
+    from pagefind_bin import get_executable as pagefind_executable
+except ImportError:  # pragma: no cover - another Pagefind install: its Python module finds the binary
+    pagefind_executable = None
+
 # Pagefind's ready-made interfaces: the search page has its own small script, so these are not published.
 UNUSED = re.compile(r"pagefind-(?:[a-z-]*ui|highlight)\.(?:js|css)")
 TIMEOUT = 600
@@ -43,6 +48,12 @@ def documents_folder() -> str | None:
     return RAM_FOLDER if roomy and os.access(RAM_FOLDER, os.W_OK) else None
 
 
+def pagefind_command() -> list[str]:
+    """Pagefind's binary when its wheel is installed, else ``python -m pagefind`` (which finds the binary and becomes it)."""
+    found = pagefind_executable() if pagefind_executable is not None else None
+    return [str(found)] if found is not None else [sys.executable, "-m", "pagefind"]
+
+
 class SearchIndexRun:
     """One Pagefind run: started with the documents, finished (waited for and read) when its files are wanted."""
 
@@ -53,7 +64,7 @@ class SearchIndexRun:
             site = self.documents = Path(tempfile.mkdtemp(prefix="statusbook-search-documents-", dir=documents_folder()))
             for name, data in documents:  # file names, no folders: making a folder costs more than writing a file
                 (site / name).write_bytes(data)
-            command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(self.bundle), "--silent"]
+            command = [*pagefind_command(), "--site", str(site), "--output-path", str(self.bundle), "--silent"]
             self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         except OSError as exc:
             self.close()
