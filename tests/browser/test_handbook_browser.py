@@ -7,15 +7,12 @@ Chromium opens it. Requests to any other host are refused and recorded.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from statusbook.io.writer import SiteWriter
+from support.browsing import serious_violations, static_server
 from support.handbook_repo import SEV2_NEW, SEV2_OLD
 
 
@@ -31,21 +28,8 @@ def write_site(files: Mapping[str, bytes], target: Path) -> None:
 def served(versioned_handbook, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = tmp_path_factory.mktemp("served") / "site"
     write_site(versioned_handbook.cold.files, site)
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    with static_server(site) as base:
+        yield base
 
 
 @pytest.fixture
@@ -213,8 +197,7 @@ def test_no_serious_accessibility_violations_in_either_language(browser, served:
         tab = context.new_page()
         tab.goto(f"{served}/handbook/{path}", wait_until="load")
         assert tab.locator("body").get_attribute("data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
-        violations = Axe().run(tab).response["violations"]
-        serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
+        serious = serious_violations(tab)
         assert serious == [], serious
     finally:
         context.close()

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from statusbook.commands.internal import build_internal
 from statusbook.io.config_file import load_config
+from support.browsing import open_page, outside_requests, serious_violations, static_server
 from support.repos import REPO
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -33,25 +24,10 @@ def served(tmp_path_factory) -> Iterator[tuple[str, list[str]]]:
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     site = build_internal(load_config(root), now=NOW).target
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     requested: list[str] = []
-    yield f"http://127.0.0.1:{server.server_address[1]}/", requested
-    server.shutdown()
-    server.server_close()
-    thread.join()
-    outside = [u for u in requested if urlsplit(u).hostname != "127.0.0.1" and not u.startswith("data:")]
-    assert outside == [], f"requests left 127.0.0.1: {outside}"
-
-
-def open_page(browser, base: str, requested: list[str], path: str = "", **options):
-    context = browser.new_context(**options)
-    context.on("request", lambda request: requested.append(request.url))
-    page = context.new_page()
-    response = page.goto(base + path, wait_until="load")
-    assert response is not None and response.status == 200
-    return context, page
+    with static_server(site) as base:
+        yield base + "/", requested
+    assert outside_requests(requested) == [], "requests left 127.0.0.1"
 
 
 PAGES = ["", "metrics/", "incidents/2025-07-15-api-outage/", "incidents/2026-05-27-webhooks-outage/postmortem/", "teams/platform/"]
@@ -63,8 +39,7 @@ def test_no_serious_accessibility_violations(browser, served, path, scheme):
     base, requested = served
     context, page = open_page(browser, base, requested, path, color_scheme=scheme)
     try:
-        violations = Axe().run(page).response["violations"]
-        serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
+        serious = serious_violations(page)
         assert serious == [], serious
     finally:
         context.close()

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from statusbook.commands.build import build
 from statusbook.io.config_file import load_config
+from support.browsing import open_page, outside_requests, serious_violations, static_server
 from support.render import render
 from support.status_site import A11Y_PATHS, NOW, make_repository
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def _serve(out) -> tuple[ThreadingHTTPServer, threading.Thread]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +19,8 @@ def searchable(tmp_path_factory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("status-search")
     repo = make_repository(root / "repo")
     build(load_config(repo), out_dir=root / "site", now=NOW, use_cache=False, handbook=False)
-    server, thread = _serve(root / "site")
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with static_server(root / "site") as base:
+        yield base + "/"
 
 
 @pytest.fixture(scope="module")
@@ -50,25 +32,10 @@ def served(tmp_path_factory) -> Iterator[tuple[str, list[str]]]:
     for path, data in files.items():
         (out / path).parent.mkdir(parents=True, exist_ok=True)
         (out / path).write_bytes(data)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     requested: list[str] = []
-    yield f"http://127.0.0.1:{server.server_address[1]}/", requested
-    server.shutdown()
-    server.server_close()
-    thread.join()
-    outside = [u for u in requested if urlsplit(u).hostname != "127.0.0.1" and not u.startswith("data:")]
-    assert outside == [], f"requests left 127.0.0.1: {outside}"
-
-
-def open_page(browser, base: str, requested: list[str], path: str = "", **options):
-    context = browser.new_context(**options)
-    context.on("request", lambda request: requested.append(request.url))
-    page = context.new_page()
-    response = page.goto(base + path, wait_until="load")
-    assert response is not None and response.status == 200
-    return context, page
+    with static_server(out) as base:
+        yield base + "/", requested
+    assert outside_requests(requested) == [], "requests left 127.0.0.1"
 
 
 def test_home_reads_without_javascript(browser, served):
@@ -122,17 +89,10 @@ def test_no_serious_accessibility_violations(browser, served, path, scheme):
     base, requested = served
     context, page = open_page(browser, base, requested, path, color_scheme=scheme)
     try:
-        results = Axe().run(page)
-        violations = results.response["violations"]
-        serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
+        serious = serious_violations(page)
         assert serious == [], serious
     finally:
         context.close()
-
-
-def serious_violations(page) -> list[tuple[str, str, list[object]]]:
-    violations = Axe().run(page).response["violations"]
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

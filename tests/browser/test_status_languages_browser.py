@@ -7,40 +7,23 @@ build` builds it (search index included, no handbook) and served on 127.0.0.1.
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from statusbook.commands.build import build
 from statusbook.io.config_file import load_config
+from support.browsing import serious_violations, static_server
 from support.status_site import A11Y_PATHS, NOW, make_bilingual_repository
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Iterator[str]:
+    """The bilingual fixture site built as `statusbook build` builds it (search index included, no handbook), served on 127.0.0.1."""
     root = tmp_path_factory.mktemp("status-languages")
     repo = make_bilingual_repository(root / "repo")
     build(load_config(repo), out_dir=root / "site", now=NOW, use_cache=False, handbook=False)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root / "site")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-def serious_violations(page) -> list[tuple[str, str, list[object]]]:
-    violations = Axe().run(page).response["violations"]
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
+    with static_server(root / "site") as base:
+        yield base + "/"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
