@@ -10,7 +10,7 @@ Text from the schema files is escaped (HTML and Markdown alike), so a name in
 Every table also comes in the handbook's other languages: ``language`` picks
 the schema's translated words (:meth:`~statusbook.core.handbook.Entry.name_in`
 and friends: English where an entry has none) and the table's own words from
-:data:`WORDS`. Ids and anchors are the same in every language, so a link to
+:data:`statusbook.handbook.languages.WORDS`. Ids and anchors are the same in every language, so a link to
 ``#severity-sev2`` works on the Dutch page too.
 """
 
@@ -26,89 +26,9 @@ from statusbook.check.incident_format import SHAPES
 from statusbook.core.config import STATUSBOOK_SHAPE
 from statusbook.core.handbook import SOURCE_LANGUAGE, Entry, Handbook, Severity, Status, Team
 from statusbook.core.shape import LIST, MAPPING, TEXT_MAPPING, Field, Shape
+from statusbook.handbook.languages import say
 
 PLACEHOLDER_RE = re.compile(r"<!--\s*statusbook:([a-z0-9-]+)\s*-->")
-
-# The tables' own words in other languages, by their English text; what is missing stays English.
-WORDS: dict[str, dict[str, str]] = {
-    "nl": {
-        "yes": "ja",
-        "no": "nee",
-        "and": "en",
-        "1 hour": "1 uur",
-        "{n} hours": "{n} uur",
-        "{n} minutes": "{n} minuten",
-        "Phase": "Fase",
-        "Id": "Id",
-        "What happens": "Wat er gebeurt",
-        "Applies to": "Geldt voor",
-        "only {types} incidents": "alleen {types}-incidenten",
-        "no incident type yet": "nog geen incidenttype",
-        "after resolution": "na het oplossen",
-        "every incident": "elk incident",
-        "Type": "Type",
-        "Meaning": "Betekenis",
-        "Phases, in order": "Fasen, op volgorde",
-        "Severity": "Ernst",
-        "Name": "Naam",
-        "Major incident": "Groot incident",
-        "Pages responders": "Piept responders op",
-        "Public impact": "Publieke impact",
-        "Public update at least every": "Publieke update minstens elke",
-        "Postmortem": "Postmortem",
-        "required": "verplicht",
-        "optional": "optioneel",
-        "none": "geen",
-        "**Choose it when:**": "**Kies dit niveau als:**",
-        "**Examples:**": "**Voorbeelden:**",
-        "a major incident": "een groot incident",
-        "not a major incident": "geen groot incident",
-        "responders are paged at any hour": "responders worden op elk uur van de dag opgepiept",
-        "handled by the owning team, normally in working hours": "het team dat eigenaar is pakt het op, normaal binnen kantoortijd",
-        "public updates at least every {duration}": "publieke updates minstens elke {duration}",
-        "a postmortem is required": "een postmortem is verplicht",
-        "a postmortem is optional": "een postmortem is optioneel",
-        "no postmortem": "geen postmortem",
-        "In short: {facts}.": "Kort gezegd: {facts}.",
-        "Role": "Rol",
-        "Responsibilities": "Verantwoordelijkheden",
-        "Required for major incidents": "Verplicht bij grote incidenten",
-        "Status": "Status",
-        "Final": "Laatste",
-        "closes the incident": "sluit het incident af",
-        "closes the maintenance": "sluit het onderhoud af",
-        "Component status": "Status van een onderdeel",
-        "Counts as downtime": "Telt als downtime",
-        "Question": "Vraag",
-        "Topic": "Onderwerp",
-        "Id in `internal.assessment`": "Id in `internal.assessment`",
-        "Component": "Onderdeel",
-        "What it is": "Wat het is",
-        "Group": "Groep",
-        "Owning team": "Team dat eigenaar is",
-        "How to reach them": "Zo bereik je ze",
-        "The file": "Het bestand",
-        "Each item of `{path}`": "Elk item van `{path}`",
-        "list of mappings": "lijst van mappings",
-        "Field": "Veld",
-        "Required": "Verplicht",
-        "Allowed values": "Toegestane waarden",
-        "Description": "Beschrijving",
-        "Rule": "Regel",
-        "Level": "Niveau",
-        "What it checks": "Wat ze controleert",
-        "Fails": "Fout",
-        "Passes": "Goed",
-        "Setting": "Instelling",
-        "What it does": "Wat ze doet",
-    },
-}
-
-
-def _say(language: str, text: str, **values: object) -> str:
-    """The table's own ``text`` in ``language`` (English when there is no translation), with ``values`` filled in."""
-    template = WORDS.get(language, {}).get(text, text)
-    return template.format(**values) if values else template
 
 
 def severity_anchor(severity_id: str) -> str:
@@ -172,21 +92,21 @@ def _codes(values: Iterable[str]) -> str:
 
 
 def _table(header: Iterable[str], rows: Iterable[Iterable[object]], language: str = SOURCE_LANGUAGE) -> str:
-    header = [_say(language, title) for title in header]
+    header = [say(language, title) for title in header]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
 def _yes(flag: bool, language: str = SOURCE_LANGUAGE) -> str:
-    return _say(language, "yes" if flag else "no")
+    return say(language, "yes" if flag else "no")
 
 
 def _duration(minutes: int, language: str = SOURCE_LANGUAGE) -> str:
     if minutes % 60 == 0:
         hours = minutes // 60
-        return _say(language, "1 hour") if hours == 1 else _say(language, "{n} hours", n=hours)
-    return _say(language, "{n} minutes", n=minutes)
+        return say(language, "1 hour") if hours == 1 else say(language, "{n} hours", n=hours)
+    return say(language, "{n} minutes", n=minutes)
 
 
 def phases_table(handbook: Handbook, language: str = SOURCE_LANGUAGE) -> str:
@@ -198,13 +118,13 @@ def phases_table(handbook: Handbook, language: str = SOURCE_LANGUAGE) -> str:
     for phase in handbook.phases:
         if phase.optional:
             if phase.id in adders:
-                applies = _say(language, "only {types} incidents", types=f" {_say(language, 'and')} ".join(_code(t) for t in adders[phase.id]))
+                applies = say(language, "only {types} incidents", types=f" {say(language, 'and')} ".join(_code(t) for t in adders[phase.id]))
             else:
-                applies = _say(language, "no incident type yet")
+                applies = say(language, "no incident type yet")
         elif phase.closing:
-            applies = _say(language, "after resolution")
+            applies = say(language, "after resolution")
         else:
-            applies = _say(language, "every incident")
+            applies = say(language, "every incident")
         rows.append((phase.name, _code(phase.id), phase.description, applies))
     return _table(("Phase", "Id", "What happens", "Applies to"), rows, language)
 
@@ -223,7 +143,7 @@ def severities_section(handbook: Handbook, language: str = SOURCE_LANGUAGE) -> s
             _yes(s.pages, language),
             _code(s.impact),
             _duration(s.update_every_minutes, language),
-            _say(language, s.postmortem),
+            say(language, s.postmortem),
         )
         for s in handbook.severities
     ]
@@ -233,27 +153,27 @@ def severities_section(handbook: Handbook, language: str = SOURCE_LANGUAGE) -> s
         parts.append(f"## {s.id} — {s.name} {{#{severity_anchor(s.id)}}}")
         parts.append(s.description)
         if s.criteria:
-            parts.append(_say(language, "**Choose it when:**") + "\n\n" + "\n".join(f"- {c}" for c in s.criteria))
+            parts.append(say(language, "**Choose it when:**") + "\n\n" + "\n".join(f"- {c}" for c in s.criteria))
         if s.examples:
-            parts.append(_say(language, "**Examples:**") + "\n\n" + "\n".join(f"- {e}" for e in s.examples))
+            parts.append(say(language, "**Examples:**") + "\n\n" + "\n".join(f"- {e}" for e in s.examples))
         policy = {"required": "a postmortem is required", "optional": "a postmortem is optional", "none": "no postmortem"}.get(s.postmortem)
         facts = [
-            _say(language, "a major incident" if s.major else "not a major incident"),
-            _say(language, "responders are paged at any hour" if s.pages else "handled by the owning team, normally in working hours"),
-            _say(language, "public updates at least every {duration}", duration=_duration(s.update_every_minutes, language)),
-            _say(language, policy) if policy else f"postmortem: {s.postmortem}",
+            say(language, "a major incident" if s.major else "not a major incident"),
+            say(language, "responders are paged at any hour" if s.pages else "handled by the owning team, normally in working hours"),
+            say(language, "public updates at least every {duration}", duration=_duration(s.update_every_minutes, language)),
+            say(language, policy) if policy else f"postmortem: {s.postmortem}",
         ]
-        parts.append(_say(language, "In short: {facts}.", facts="; ".join(facts)))
+        parts.append(say(language, "In short: {facts}.", facts="; ".join(facts)))
     return "\n\n".join(parts)
 
 
 def roles_table(handbook: Handbook, language: str = SOURCE_LANGUAGE) -> str:
-    rows = [(r.name, _code(r.id), r.description, _say(language, "yes") if r.required_for_major else "") for r in handbook.roles]
+    rows = [(r.name, _code(r.id), r.description, say(language, "yes") if r.required_for_major else "") for r in handbook.roles]
     return _table(("Role", "Id", "Responsibilities", "Required for major incidents"), rows, language)
 
 
 def _statuses_table(statuses: Iterable[Status], final_label: str, language: str = SOURCE_LANGUAGE) -> str:
-    rows = [(s.name, _code(s.id), s.description, _say(language, final_label) if s.final else "") for s in statuses]
+    rows = [(s.name, _code(s.id), s.description, say(language, final_label) if s.final else "") for s in statuses]
     return _table(("Status", "Id", "Meaning", "Final"), rows, language)
 
 
@@ -326,9 +246,9 @@ def _shape_anchor(path: str) -> str:
 
 def _shape_title(path: str, language: str = SOURCE_LANGUAGE) -> str:
     if not path:
-        return _say(language, "The file")
+        return say(language, "The file")
     if path.endswith("[]"):
-        return _say(language, "Each item of `{path}`", path=path[:-2])
+        return say(language, "Each item of `{path}`", path=path[:-2])
     return f"`{path}`"
 
 
@@ -348,7 +268,7 @@ def incident_format_section(handbook: Handbook, language: str = SOURCE_LANGUAGE)
             if spec.shape is not None:
                 child = f"{path}.{spec.name}" if path else spec.name
                 child += "[]" if spec.type == LIST else ""
-                kind = f"[{_say(language, 'list of mappings') if spec.type == LIST else MAPPING}](#{_shape_anchor(child)})"
+                kind = f"[{say(language, 'list of mappings') if spec.type == LIST else MAPPING}](#{_shape_anchor(child)})"
             rows.append((_code(spec.name), kind, _yes(spec.required, language), _allowed(spec, handbook), spec.doc))
         parts.append(_table(("Field", "Type", "Required", "Allowed values", "Description"), rows, language))
     return "\n\n".join(parts)
