@@ -267,6 +267,8 @@ def test_a_corrupt_validation_cache_is_ignored_and_unchanged_runs_do_not_rewrite
     assert stored.stat().st_mtime_ns == stamp, "nothing new to store: every result came from the cache"
     stored.write_bytes(stored.read_bytes()[: stored.stat().st_size // 2])  # a cache cut short
     assert validate_repository(config, now=NOW).problems == second.problems
-    assert json.loads(stored.read_bytes())["results"], "the broken cache is replaced by a whole one"
+    header, *lines = stored.read_bytes().splitlines()
+    assert json.loads(header)["format"] and lines, "the broken cache is replaced by a whole one"
+    assert all(json.loads(line.partition(b" ")[2]) for line in lines)
     assert validate_repository(config, now=NOW, use_cache=False).incidents == second.incidents
     assert [i.id for i in second.incidents] == [i.id for i in first.incidents]

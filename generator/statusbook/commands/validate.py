@@ -120,7 +120,8 @@ def check_files(config: SiteConfig, paths: Sequence[str], governing: GoverningHa
         checked = cache.get(key, decode)
         if checked is None:
             checked = check_incident_file(data, rel, governing.for_file(data, rel))
-            cache.put(key, encode(checked))
+            if cache.enabled:
+                cache.put(key, encode(checked))
         used.add(key)
         keys[rel] = key
         results.append(checked)

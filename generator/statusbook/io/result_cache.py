@@ -6,10 +6,17 @@ those: every run reads the file and recomputes the key, and a hit is the
 result of checking those very bytes. The caller turns results into JSON values
 and back; one that does not decode is a miss. The cache file lives in the
 per-user cache folder (:mod:`statusbook.io.cache`), never in the working tree.
+
+The file is JSON Lines: a header with the format and the code's digest, then
+``<key> <result as JSON>`` per file. Results stay the bytes of their line until
+asked for, so a hundred thousand of them cost their size in memory, not ten
+times it as parsed values, and an unchanged result is written back as it was
+read; the file is written line by line, never as one string.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -19,7 +26,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-FORMAT = 1
+FORMAT = 2
 
 
 def result_key(path: str, data: bytes, handbook_digest: str) -> str:
@@ -35,39 +42,53 @@ class ResultCache:
     def __init__(self, path: Path | None, code: str) -> None:
         self.path = path
         self.code = code
-        self.raw: dict[str, object] = {}
+        self.lines: dict[str, str] = {}  # key -> its result as one line of JSON, newline included
         self.added = False
         if path is None:
             return
         try:
-            stored = json.loads(path.read_bytes())
+            with path.open(encoding="utf-8", errors="surrogatepass", newline="\n") as stored:
+                header = json.loads(stored.readline() or "null")
+                if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("code") != code:
+                    return
+                for line in stored:
+                    key, space, value = line.partition(" ")
+                    if space and value.endswith("\n"):  # a line cut short (a full disk, a kill) is left out
+                        self.lines[key] = value
         except (OSError, ValueError):
             return
-        if isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("code") == code and isinstance(stored.get("results"), dict):
-            self.raw = stored["results"]
+
+    @property
+    def enabled(self) -> bool:
+        """Whether results put here are kept for the next run: without a cache file, encoding them is wasted work and memory."""
+        return self.path is not None
 
     def get(self, key: str, decode: Callable[[object], T]) -> T | None:
-        raw = self.raw.get(key)
-        if raw is None:
+        line = self.lines.get(key)
+        if line is None:
             return None
         try:
-            return decode(raw)
+            return decode(json.loads(line))
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-            del self.raw[key]
+            del self.lines[key]
             return None
 
     def put(self, key: str, value: object) -> None:
-        self.raw[key] = value
+        self.lines[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
         self.added = True
 
     def save(self, used: set[str]) -> None:
         """Keep the results this run used; write only when something changed."""
-        if self.path is None or (not self.added and used == self.raw.keys()):
+        if self.path is None or (not self.added and used == self.lines.keys()):
             return
-        results = {key: self.raw[key] for key in sorted(used) if key in self.raw}
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"format": FORMAT, "code": self.code, "results": results}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            with tmp.open("w", encoding="utf-8", errors="surrogatepass", newline="\n") as out:
+                out.write(json.dumps({"format": FORMAT, "code": self.code}) + "\n")
+                for key in sorted(used):
+                    if key in self.lines:
+                        out.write(f"{key} {self.lines[key]}")
             os.replace(tmp, self.path)
-        except OSError:
-            pass  # caching is a speed-up: a read-only cache folder still validates
+        except OSError:  # caching is a speed-up: a read-only or full cache folder still validates
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
