@@ -225,10 +225,11 @@ def test_search_documents_go_to_memory_only_with_room_and_nothing_is_left_behind
     monkeypatch.setattr(search_index, "RAM_NEEDED", 0 if room else 2**62)
     run = search_index.SearchIndexRun([("a.html", b"<html lang=en><body><main><h1>Disk outage</h1><p>Writes failed.</p></main></body></html>")])
     in_memory = room and Path(search_index.RAM_FOLDER).is_dir()
-    assert run.documents.parent == (Path(search_index.RAM_FOLDER) if in_memory else tmp_path)
+    documents = run.documents
+    assert documents is not None and documents.parent == (Path(search_index.RAM_FOLDER) if in_memory else tmp_path)
     bundle = run.finish()
     assert "pagefind.js" in bundle and any(name.startswith("fragment/") for name in bundle)
-    assert not run.documents.exists() and not run.scratch.exists()
+    assert not documents.exists() and not run.scratch.exists()
 
 # --- feeds and calendars by the book ----------------------------------------------------------------
 

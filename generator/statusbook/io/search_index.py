@@ -60,6 +60,7 @@ class SearchIndexRun:
     def __init__(self, documents: Iterable[tuple[str, bytes]]) -> None:
         self.scratch = Path(tempfile.mkdtemp(prefix="statusbook-search-"))
         self.bundle = self.scratch / "bundle"
+        self.documents: Path | None = None
         try:
             site = self.documents = Path(tempfile.mkdtemp(prefix="statusbook-search-documents-", dir=documents_folder()))
             for name, data in documents:  # file names, no folders: making a folder costs more than writing a file
@@ -96,6 +97,7 @@ class SearchIndexRun:
                 if "No module named pagefind" in detail:
                     detail = "the pagefind package is not installed (pip install 'statusbook[site]')"
                 raise BuildError(f"pagefind could not index the incidents for the search page: {detail}")
+            self._drop_documents()  # read: free the memory they hold now, not after the build
             files = (p for p in sorted(self.bundle.rglob("*")) if p.is_file())
             return {rel: path for path in files if not UNUSED.fullmatch(rel := path.relative_to(self.bundle).as_posix())}
         except BaseException:
@@ -109,8 +111,12 @@ class SearchIndexRun:
             process.kill()
             process.communicate()
         shutil.rmtree(self.scratch, ignore_errors=True)
-        if hasattr(self, "documents"):
+        self._drop_documents()
+
+    def _drop_documents(self) -> None:
+        if self.documents is not None:
             shutil.rmtree(self.documents, ignore_errors=True)
+            self.documents = None
 
 
 def search_bundle(documents: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
