@@ -9,6 +9,7 @@ from statusbook.view.status_view import StatusView
 
 from support.render import view_of
 from support.repos import schema_project
+from support.samples import SAMPLES
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 HOST = "status.test.example"
@@ -46,51 +47,13 @@ updates:
       api: operational
       webhooks: operational
 """,
-    "incidents/2026/2026-05-20-login-migration.yml": """
-title: Sign-in migration
-kind: maintenance
-components: [login]
-scheduled:
-  start: 2026-05-20T01:00:00Z
-  end: 2026-05-20T02:00:00Z
-updates:
-  - at: 2026-05-15T09:00:00Z
-    status: scheduled
-    message: We will move sign-in to new servers.
-  - at: 2026-05-20T01:00:00Z
-    status: in_progress
-    message: The migration has started.
-    components:
-      login: under_maintenance
-  - at: 2026-05-20T01:50:00Z
-    status: completed
-    message: The migration is complete.
-""",
-    "incidents/2026/2026-05-25-email-provider.yml": """
-title: Email provider switch
-kind: maintenance
-components: [email]
-scheduled:
-  start: 2026-05-25T22:00:00Z
-  end: 2026-05-25T23:00:00Z
-updates:
-  - at: 2026-05-22T12:00:00Z
-    status: scheduled
-    message: We will switch email providers.
-""",
-    "incidents/2026/2026-06-10-database-upgrade.yml": """
-title: Database upgrade
-kind: maintenance
-components: [api]
-scheduled:
-  start: 2026-06-10T02:00:00Z
-  end: 2026-06-10T03:00:00Z
-updates:
-  - at: 2026-05-30T10:00:00Z
-    status: scheduled
-    message: We will upgrade the API database.
-""",
+    # The maintenances are the feeds tests' own (support/samples.py): what is announced is what the feeds carry.
+    "incidents/2026/2026-05-20-login-migration.yml": SAMPLES["incidents/2026/2026-05-20-login-migration.yml"],
+    "incidents/2026/2026-05-25-email-provider.yml": SAMPLES["incidents/2026/2026-05-25-email-provider.yml"],
+    "incidents/2026/2026-06-10-database-upgrade.yml": SAMPLES["incidents/2026/2026-06-10-database-upgrade.yml"],
 }
+
+
 def make_view(root: Path, now: datetime = NOW, *, config: str = CONFIG, incidents: dict[str, str] | None = None) -> StatusView:
     project = schema_project(root)
     project.write("mkdocs.yml", config)
