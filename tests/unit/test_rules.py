@@ -161,6 +161,9 @@ CASES: list[Case] = [
     one(incident("severity: SEV2\n", "severity: SEV2\ntitel: Other\n"), [(3, 1, "key-unknown")], name="unknown key", contains=("did you mean 'title'?", "expected one of title, kind")),
     one(incident("title: API errors\n", ""), [(1, 1, "key-missing")], name="missing title", contains=("'title'",)),
     one(incident("title: API errors", 'title: ""'), [(1, 8, "value-empty")], name="empty title"),
+    # Found by test_valid_builds under xdist: a title of spaces validated, then the incident was in no output.
+    one(incident("title: API errors", "title: ' '"), [(1, 8, "value-empty")], name="title of spaces", contains=("only spaces",)),
+    one(incident("    message: Fixed.", "    message: '  '"), [(13, 14, "value-empty")], name="message of spaces"),
     one(incident("title: API errors", "title: [API, errors]"), [(1, 8, "type-mismatch")], name="list as title", contains=("found a list",)),
     one(incident("    message: Fixed.", "    message: 12"), [(13, 14, "type-mismatch")], name="number as message", contains=("the number 12",)),
     one(INCIDENT, [(1, 1, "id-invalid")], name="unsafe id", path="incidents/2026/API Errors.yml"),

@@ -111,9 +111,11 @@ def check_shape(
         if not type_ok(value, spec.type):
             report.error(mapping.value_mark(name), "type-mismatch", f"{name!r} must be {_article(spec.type)}, found {describe(value)}")
     for spec in shape.fields:
-        if spec.required and mapping.get(spec.name) in (None, ""):
+        value = mapping.get(spec.name)
+        if spec.required and (value is None or (isinstance(value, str) and not value.strip())):
             if spec.name in mapping:
-                report.error(mapping.value_mark(spec.name), "value-empty", f"{spec.name!r} in {shape.name} must not be empty")
+                blank = " or only spaces" if value else ""
+                report.error(mapping.value_mark(spec.name), "value-empty", f"{spec.name!r} in {shape.name} must not be empty{blank}")
             else:
                 report.error(mapping.mark, "key-missing", f"{shape.name} is missing required key {spec.name!r} ({spec.doc})")
     return mapping
