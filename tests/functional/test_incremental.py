@@ -55,7 +55,7 @@ updates:
 # What editing an old, resolved incident renders: its page, its history page, the history pages of its component, severity
 # and year, the site's and its component's Atom and RSS feeds; and the search index of its year, which Pagefind makes whole (see search_files).
 ONE_INCIDENT = 2 + 3 + 4
-COUNTS = re.compile(r"rendered (\d+) pages, reused (\d+) unchanged; wrote (\d+) files, linked (\d+)")
+COUNTS = re.compile(r"rendered (\d+) pages, reused (\d+) unchanged; wrote (\d+) files, linked (\d+), kept (\d+)")
 
 
 @pytest.fixture
@@ -86,10 +86,10 @@ def cold_tree(root: Path, scratch: Path, now: datetime = NOW) -> dict[str, str]:
 
 
 def counts(messages: list[str]) -> dict[str, int]:
-    """What the build reported: pages rendered and reused, files written and linked."""
+    """What the build reported: pages rendered and reused, files written, linked (from the live site or Pagefind) and kept (in the spare)."""
     found = [m for m in messages if COUNTS.fullmatch(m)]
     assert len(found) == 1, messages
-    return dict(zip(("rendered", "reused", "written", "linked"), map(int, COUNTS.fullmatch(found[0]).groups()), strict=True))
+    return dict(zip(("rendered", "reused", "written", "linked", "kept"), map(int, COUNTS.fullmatch(found[0]).groups()), strict=True))
 
 
 def rendered(messages: list[str]) -> tuple[int, int]:
@@ -107,6 +107,10 @@ def edit_message(path: Path, text: str) -> None:
 
 def inode(path: Path) -> int:
     return path.stat().st_ino
+
+
+def inodes(site: Path) -> dict[Path, int]:
+    return {p: inode(p) for p in site.rglob("*") if p.is_file()}
 
 
 def all_search_files(site: Path) -> int:
@@ -130,8 +134,10 @@ def test_editing_one_incident_renders_its_pages_only_and_builds_the_same_site(re
     edited_page = site / "incidents" / "2020-02-11-slow-reports-1" / "index.html"
     untouched_page = site / "incidents" / "2020-03-12-slow-reports-2" / "index.html"
     before = {edited_page: inode(edited_page), untouched_page: inode(untouched_page)}
+    first_inodes = inodes(site)
     edit_message(repo / "incidents" / "2020-02-11-slow-reports-1.yml", "Edited.")
     second = run_build(repo)
+    second_inodes = inodes(site)
     # An old, resolved incident: its own page, the history pages that list it, the feeds (Atom and RSS) of the site and of its component,
     # and the search index.
     changed = ONE_INCIDENT + search_files(site)
@@ -148,14 +154,25 @@ def test_editing_one_incident_renders_its_pages_only_and_builds_the_same_site(re
     changed = ONE_INCIDENT + search_files(site)
     assert rendered(third) == (changed, total - changed)
     assert tree(site) == cold_tree(repo, tmp_path)
-    assert counts(third)["linked"] == total - changed + search_files(site)
+    found = counts(third)
+    # The first site, kept by the second build, is patched into the third: what the second build changed is linked from the
+    # live site, the rest is kept where it is; nothing is linked or written that did not change.
+    assert found["kept"] > 0 and found["linked"] + found["kept"] == total - changed + search_files(site)
+    changed_by_second = {p for p, n in second_inodes.items() if first_inodes.get(p) != n}
+    now = inodes(site)
+    from_live = sum(1 for p in changed_by_second if now.get(p) == second_inodes[p])
+    assert 0 < from_live < ONE_INCIDENT
+    assert found["linked"] == from_live + search_files(site), "only what the second build changed is linked from the live site (and the new search index from Pagefind)"
+    assert inode(untouched_page) == before[untouched_page]
 
     unchanged = run_build(repo)
     assert rendered(unchanged) == (0, total)
     found = counts(unchanged)
-    assert found["linked"] == total
+    assert found["linked"] + found["kept"] == total
     assert found["written"] == len(tree(site)) - 1 - total, "only files that declare no inputs (feeds, API) are written again"
     assert tree(site) == cold_tree(repo, tmp_path)
+    found = counts(run_build(repo))
+    assert (found["kept"], found["linked"]) == (total, 0), "nothing changed in two builds: the spare holds every file already"
 
 
 def test_every_kind_of_change_rebuilds_the_same_site_as_a_cold_build(repo: Path, tmp_path: Path) -> None:
@@ -235,7 +252,7 @@ def test_a_build_killed_while_writing_leaves_the_site_and_the_next_build_is_righ
     kill_build_at(repo, "file:5", now=NOW)
     assert tree(repo / "site") == before
     after = run_build(repo)
-    assert counts(after)["linked"] > 0, "the killed build changed nothing the cache vouches for: unchanged files are linked from the live site"
+    assert counts(after)["linked"] + counts(after)["kept"] > 0, "the killed build changed nothing the cache vouches for: unchanged files are reused"
     assert tree(repo / "site") == cold_tree(repo, tmp_path)
     assert not list(repo.glob(".site-*"))
     run_build(repo)

@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,14 +35,15 @@ from statusbook.io.cache import code_digest, repository_cache
 from statusbook.io.files import read_tree
 from statusbook.io.render_cache import RenderCache
 from statusbook.io.search_index import SearchIndexRun
+from statusbook.io.site_folders import Stat, recover_site
 from statusbook.io.site_kind import check_public_target
-from statusbook.io.writer import SiteWriter, recover_site
+from statusbook.io.writer import SiteWriter
 from statusbook.render.api import api_files
 from statusbook.render.feeds import feed_files
 from statusbook.render.ical import calendar_files
 from statusbook.render.json_schema import schema_files
 from statusbook.render.output import Output
-from statusbook.render.search import search_bundles, search_documents, search_key
+from statusbook.render.search import SearchBundle, search_bundles, search_documents, search_key
 from statusbook.render.status_pages import status_pages
 from statusbook.view.clock import snapped
 from statusbook.view.status_view import StatusView, build_status_view
@@ -131,28 +132,40 @@ def status_outputs(view: StatusView, progress: Callable[[str], None] = lambda me
         yield from part(view)
 
 
-def search_part(view: StatusView, cache: RenderCache, scratch: contextlib.ExitStack, progress: Callable[[str], None] = lambda message: None) -> Iterator[Output]:
+def search_part(view: StatusView, cache: RenderCache, held: Callable[[], Mapping[str, Stat]], scratch: contextlib.ExitStack, progress: Callable[[str], None] = lambda message: None) -> Iterator[Output]:
     """The search page's index: one Pagefind bundle per year of incidents and language, under ``pagefind/<year>/`` (``nl/pagefind/<year>/``).
 
     Pagefind builds a bundle at once and names its files by their contents, so
     a bundle's file list is known only after a run. A year whose incidents are
-    unchanged keeps the live site's files (the writer links them). For the other
-    years Pagefind starts now, each in a scratch folder, and indexes while the
-    caller renders the other parts; their outputs wait for it.
+    unchanged keeps the previous build's files, if they are still on disk as
+    that build wrote them (in the writer's staging folder, ``held()``, or the
+    live site). For the other years Pagefind starts at once, before ``held()``
+    is asked for (the writer lists its staging folder meanwhile), each in a
+    scratch folder, and indexes while the caller renders the other parts;
+    their outputs wait for it.
     """
-    reused: list[Output] = []
     runs: list[tuple[str, tuple[str, ...], SearchIndexRun]] = []
-    bundles = search_bundles(view)
-    for bundle in bundles:
-        prefix = bundle.prefix
-        inputs = ("search index", search_key(view, bundle.incidents, bundle.language))
-        live = cache.recorded(prefix)
-        if live and all(cache.reusable(path, cache.key(path, inputs)) is not None for path in live):
-            reused += (Output(path, (cache.target / path).read_bytes, inputs) for path in live)
-            continue
+
+    def start(bundle: SearchBundle, inputs: tuple[str, ...]) -> None:
         run = SearchIndexRun(search_documents(view, bundle.incidents, bundle.language))
         scratch.callback(run.close)
-        runs.append((prefix, inputs, run))
+        runs.append((bundle.prefix, inputs, run))
+
+    unchanged = []
+    bundles = search_bundles(view)
+    for bundle in bundles:
+        inputs = ("search index", search_key(view, bundle.incidents, bundle.language))
+        recorded = {path: cache.key(path, inputs) for path in cache.recorded(bundle.prefix)}
+        if recorded and all(cache.wrote(path, key) for path, key in recorded.items()):
+            unchanged.append((bundle, inputs, recorded))
+        else:
+            start(bundle, inputs)
+    reused: list[Output] = []
+    for bundle, inputs, recorded in unchanged:
+        if all(cache.holds(path, key, held().get(path)) or cache.reusable(path, key) is not None for path, key in recorded.items()):
+            reused += (Output(path, (cache.target / path).read_bytes, inputs) for path in recorded)
+        else:
+            start(bundle, inputs)  # changed on disk since: made again
     languages = f" in {len(view.config.languages)} languages" if view.config.other_languages else ""
     progress(f"search index: indexing {len(runs)} of {len(bundles)} years{languages}, reusing the others")
 
@@ -229,28 +242,27 @@ def handbook_part(config: SiteConfig, now: datetime, progress: Callable[[str], N
 # --- writing ---------------------------------------------------------------------------------------------
 
 
-def write(outputs: Iterable[Output], target: Path, cache: RenderCache, journal: Path | None) -> tuple[list[str], dict[str, int]]:
-    """Write every output into a new site and swap it in; reuse what the render cache vouches for."""
-    with SiteWriter(target, journal) as writer:
-        for output in outputs:
-            if output.source is not None:
-                writer.link(output.path, output.source)
-                if output.inputs is not None:  # made this build (a search bundle's file): remembered for the next
-                    cache.remember(output.path, cache.key(output.path, output.inputs), reused=False)
-                continue
-            if output.inputs is None:
-                writer.write(output.path, output.render())
-                continue
-            key = cache.key(output.path, output.inputs)
-            live = cache.reusable(output.path, key)
-            if live is not None:
-                writer.link(output.path, live)
-            else:
-                writer.write(output.path, output.render())
-            cache.remember(output.path, key, reused=live is not None)
-        writer.commit()
-    cache.save(writer.files)
-    return sorted(writer.paths), {"written": writer.written, "linked": writer.linked, "rendered": cache.rendered, "reused": cache.reused}
+def write(outputs: Iterable[Output], writer: SiteWriter, cache: RenderCache) -> None:
+    """Put every output into the writer's staging folder: kept or linked when the render cache vouches for it, else rendered."""
+    for output in outputs:
+        if output.source is not None:
+            writer.link(output.path, output.source)
+            if output.inputs is not None:  # made this build (a search bundle's file): remembered for the next
+                cache.remember(output.path, cache.key(output.path, output.inputs), reused=False)
+            continue
+        if output.inputs is None:
+            writer.write(output.path, output.render())
+            continue
+        key = cache.key(output.path, output.inputs)
+        reused = True
+        if cache.holds(output.path, key, writer.held.get(output.path)):
+            writer.keep(output.path)
+        elif (live := cache.reusable(output.path, key)) is not None:
+            writer.link(output.path, live)
+        else:
+            writer.write(output.path, output.render())
+            reused = False
+        cache.remember(output.path, key, reused=reused)
 
 
 def build(
@@ -283,15 +295,19 @@ def build(
     view = status_view(config, validation, now)
     validation = dataclasses.replace(validation, files=(), internals=(), postmortems=())  # nothing public renders them: let them go
     cache = RenderCache(folder / f"render-{site_key}.json" if folder else None, target, code_digest(), repr(config), view.handbook.digest)
-    with contextlib.ExitStack() as scratch:  # a store for the handbook's built versions, alive until the site is written
-        search = search_part(view, cache, scratch, progress)  # first: Pagefind indexes while the pages render
+    with contextlib.ExitStack() as scratch:  # the writer, Pagefind's runs and the handbook's store, alive until the site is written
+        writer = scratch.enter_context(SiteWriter(target, journal))
+        search = search_part(view, cache, lambda: writer.held, scratch, progress)  # first: Pagefind indexes while the pages render
         outputs = _chain(status_outputs(view, progress), search)
         if handbook:
             store = folder / "handbook" if folder else Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="statusbook-handbook-")))
             outputs = _chain(outputs, handbook_part(config, now, progress, store))
-        paths, stats = write(outputs, target, cache, journal)
-    progress(f"rendered {stats['rendered']} pages, reused {stats['reused']} unchanged; wrote {stats['written']} files, linked {stats['linked']}")
-    return BuildResult(target, validation, tuple(paths), stats)
+        write(outputs, writer, cache)
+        writer.commit()
+    cache.save(writer.files)
+    stats = {"written": writer.written, "linked": writer.linked, "kept": writer.kept, "rendered": cache.rendered, "reused": cache.reused}
+    progress(f"rendered {stats['rendered']} pages, reused {stats['reused']} unchanged; wrote {stats['written']} files, linked {stats['linked']}, kept {stats['kept']}")
+    return BuildResult(target, validation, tuple(sorted(writer.paths)), stats)
 
 
 def _chain(*parts: Iterable[Output]) -> Iterator[Output]:

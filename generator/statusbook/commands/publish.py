@@ -38,8 +38,8 @@ from statusbook.errors import GitOpsError, UsageError
 from statusbook.io import git
 from statusbook.io.files import read_tree
 from statusbook.io.ledger import LEDGER_PATH
+from statusbook.io.site_folders import SITE_MARKER
 from statusbook.io.site_kind import check_internal_publish, is_internal_site
-from statusbook.io.writer import SITE_MARKER
 
 _DOMAIN = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 

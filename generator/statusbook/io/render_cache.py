@@ -5,9 +5,10 @@ A renderer declares what each file depends on (:class:`statusbook.render.output.
 on (this code, the site's settings, the handbook), into the file's key: the
 one place keys are made. The cache remembers, per output folder, each file's
 key and which file on disk it wrote (inode, size, modification time). When a
-build computes the same key and the file in the live site is still that very
-file, it is linked into the new site instead of rendered; anything else is
-rendered. The record is JSON in the per-user cache folder.
+build computes the same key and the writer's staging folder (the previous site,
+kept) or the live site still holds that very file, it is kept or linked
+instead of rendered; anything else is rendered. The record is JSON in the
+per-user cache folder.
 """
 
 from __future__ import annotations
@@ -47,19 +48,23 @@ class RenderCache:
             digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
+    def wrote(self, path: str, key: str) -> bool:
+        """Whether the previous build wrote ``path`` from ``key`` (by its record: the file may have changed since)."""
+        found = self.previous.get(path)
+        return isinstance(found, list) and len(found) == 4 and found[0] == key
+
+    def holds(self, path: str, key: str, stat: tuple[int, int, int] | None) -> bool:
+        """Whether the file ``stat`` describes (inode, size, modification time) is the one the previous build wrote for ``path`` from ``key``."""
+        return stat is not None and self.wrote(path, key) and tuple(self.previous[path][1:]) == stat
+
     def reusable(self, path: str, key: str) -> Path | None:
         """The live site's file for ``path`` when the previous build wrote it from the same key and it is untouched since."""
-        found = self.previous.get(path)
-        if not isinstance(found, list) or len(found) != 4 or found[0] != key:
-            return None
         live = self.target / path
         try:
             now = os.lstat(live)
         except OSError:
             return None
-        if [now.st_ino, now.st_size, now.st_mtime_ns] != found[1:]:
-            return None  # replaced or edited since: render it again
-        return live
+        return live if self.holds(path, key, (now.st_ino, now.st_size, now.st_mtime_ns)) else None  # else replaced or edited since
 
     def recorded(self, prefix: str) -> list[str]:
         """The paths under ``prefix`` the previous build wrote (for a part whose file names only its renderer knows, such as a search index)."""
@@ -83,9 +88,3 @@ class RenderCache:
             os.replace(tmp, self.record)
         except OSError:
             pass  # a speed-up only
-
-
-def forget(record: Path | None) -> None:
-    """Drop the record: the site it describes is gone or no longer ours."""
-    if record is not None:
-        record.unlink(missing_ok=True)

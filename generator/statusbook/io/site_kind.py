@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from statusbook.errors import UsageError
-from statusbook.io.writer import SITE_MARKER
+from statusbook.io.site_folders import SITE_MARKER
 
 INTERNAL_MARKER = ".statusbook-internal"
 INTERNAL_MARKER_TEXT = b"The internal incident log built by statusbook build --internal. Never publish it with the public site.\n"

@@ -2,40 +2,28 @@
 
 A failed or interrupted build leaves the previous site untouched. Files go to
 disk on one worker thread, in order, while the build renders the next ones:
-creating ten thousand folders and files is slow on some disks, and the
-system calls release the interpreter, so the two overlap. The folders
-the writer makes beside the target (staging, and the previous site while it is
-swapped out) are recorded in a journal outside the working tree, with their
-inode, before anything goes into them; recovery after a kill touches only
-folders in that journal, so a folder a pull request commits under a look-alike
-name is never moved into the site or deleted.
+the system calls release the interpreter, so the two overlap.
+
+With a cache folder on the same file system, the site a swap replaces is kept
+there (the spare, see :mod:`statusbook.io.site_folders`) and becomes the next
+build's staging folder: that build writes only the files that differ and
+deletes those that went, instead of making ten thousand folders and links again.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import queue
 import shutil
 import sys
-import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from statusbook.errors import BuildError
+from statusbook.io.site_folders import SITE_MARKER, SITE_MARKER_TEXT, Folders, Stat, exclusive, listing
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: builds are not locked against each other
-    fcntl = None  # type: ignore[assignment]
-
-# Written last into every built site: proves a folder is ours to replace, and that it is complete.
-SITE_MARKER = ".statusbook-site"
-SITE_MARKER_TEXT = b"Built by statusbook. This folder is replaced as a whole on every build; do not keep other files here.\n"
-_UMASK = os.umask(0o022)  # read once at import (setting it is process-wide)
-os.umask(_UMASK)
+__all__ = ["SITE_MARKER", "SITE_MARKER_TEXT", "SiteWriter", "Stat", "clean_path"]
 
 
 def clean_path(path: str) -> str:
@@ -51,63 +39,16 @@ def clean_path(path: str) -> str:
     return path
 
 
-@contextmanager
-def _exclusive(folder: Path) -> Iterator[None]:
-    """Hold a lock on the folder that holds the site, so two builds never swap at once."""
-    if fcntl is None:
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError(f"another statusbook build is writing into {folder}; wait for it to finish") from None
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-class Journal:
-    """The folders this machine's writer made beside one target: ``{name: [inode, role]}`` in a JSON file."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-
-    def read(self) -> dict[str, list]:
-        if self.path is None:
-            return {}
-        try:
-            found = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return found if isinstance(found, dict) else {}
-
-    def write(self, folders: dict[str, list]) -> None:
-        if self.path is None:
-            return
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(folders), encoding="utf-8")
-        os.replace(tmp, self.path)
-
-
-def _inode(path: Path) -> int | None:
-    try:
-        found = os.lstat(path)
-    except OSError:
-        return None
-    return found.st_ino if os.path.isdir(path) and not os.path.islink(path) else None
-
-
 class SiteWriter:
-    """Fill a staging folder beside ``target``, then swap it in.
+    """Fill a staging folder, then swap it in for ``target``.
 
     Use as a context manager: entering locks the folder that holds the target,
-    repairs what a killed build left and starts the worker; :meth:`write` or
-    :meth:`link` every file, then :meth:`commit`. Leaving the block without
-    committing (an exception) removes the staging folder; the previous site
-    stays. After a commit, :attr:`files` holds what each file is on disk
-    (inode, size, modification time), so the next build can recognise it.
+    repairs what a killed build left and starts the worker; :meth:`write`,
+    :meth:`link` or :meth:`keep` every file, then :meth:`commit`. Leaving the
+    block without committing (an exception) removes the staging folder; the
+    previous site stays. :attr:`held` is what the staging folder holds before
+    the build adds anything (the spare's files); after a commit, :attr:`files`
+    holds what each file is on disk, so the next build can recognise it.
     """
 
     QUEUE = 256  # files waiting for the worker: enough to keep it busy, few enough to hold in memory
@@ -115,16 +56,19 @@ class SiteWriter:
 
     def __init__(self, target: Path, journal: Path | None = None) -> None:
         self.target = target.resolve()
-        self.journal = Journal(journal)
+        self.journal = journal
         self.staging: Path | None = None
+        self._held: dict[str, Stat] = {}
+        self._held_dirs: set[str] = set()
+        self._listed = threading.Event()
         self.paths: set[str] = set()
-        self.files: dict[str, tuple[int, int, int]] = {}
+        self.files: dict[str, Stat] = {}
         self._dirs: set[str] = set()
-        self._lock = _exclusive(self.target.parent)
+        self._lock = exclusive(self.target.parent)
         self._tasks: queue.Queue[tuple[str, str, bytes | Path] | None] = queue.Queue(self.QUEUE)
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
-        self.written = self.linked = 0
+        self.written = self.linked = self.kept = 0
 
     def __enter__(self) -> SiteWriter:
         try:
@@ -135,12 +79,10 @@ class SiteWriter:
             raise BuildError(f"cannot create {self.target.parent}: {exc.strerror}") from None
         self._lock.__enter__()
         try:
-            self.recover()
+            self.folders = Folders(self.target, self.journal)
+            self.folders.recover()
             self._check_replaceable()
-            staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-new-", dir=self.target.parent))
-            self._record(staging, "new")
-            os.chmod(staging, 0o777 & ~_UMASK)  # mkdtemp makes it private; a site must be readable by the web server
-            self.staging = staging
+            self.staging = self.folders.take_spare() or self._empty_staging()
         except OSError as exc:
             self._lock.__exit__(None, None, None)
             raise BuildError(f"cannot write into {self.target.parent}: {exc.strerror}") from None
@@ -157,36 +99,15 @@ class SiteWriter:
         try:
             self._finish_worker()
             if self.staging is not None:
-                shutil.rmtree(self.staging, ignore_errors=True)
-                self._forget(self.staging)
+                self.folders.drop(self.staging.parent)
                 self.staging = None
         finally:
             self._lock.__exit__(kind, value, traceback)
-    # --- recovery ----------------------------------------------------------------------------
 
-    def _record(self, folder: Path, role: str) -> None:
-        folders = self.journal.read()
-        folders[folder.name] = [_inode(folder), role]
-        self.journal.write(folders)
-
-    def _forget(self, folder: Path) -> None:
-        folders = self.journal.read()
-        if folders.pop(folder.name, None) is not None:
-            self.journal.write(folders)
-
-    def recover(self) -> None:
-        """Undo what a killed build left: put the previous site back if it was moved aside, drop staging folders."""
-        folders = self.journal.read()
-        for name, (inode, role) in sorted(folders.items()):
-            folder = self.target.parent / name
-            if inode is None or _inode(folder) != inode:
-                continue  # gone, or not the folder we made: never touched
-            kept = folder / "site"
-            if role == "old" and not self.target.exists() and (kept / SITE_MARKER).is_file():
-                os.replace(kept, self.target)
-            shutil.rmtree(folder, ignore_errors=True)
-        if folders:
-            self.journal.write({})
+    def _empty_staging(self) -> Path:
+        site = self.folders.make("new") / "site"
+        os.mkdir(site)  # mkdtemp's folder is private; the site itself follows the umask, as a web server reads it
+        return site
 
     def _check_replaceable(self) -> None:
         """Refuse to replace what is not a previous statusbook site (think ``--out ~``)."""
@@ -231,9 +152,36 @@ class SiteWriter:
         """Take an existing file as it is: hard-linked (same bytes, no copy), or copied across file systems."""
         self._put(("link", self._claim(path), source))
 
+    def keep(self, path: str) -> None:
+        """Keep the file the staging folder already holds at ``path`` (one of :attr:`held`): nothing to do on disk."""
+        rel = self._claim(path)
+        self.files[rel] = self.held[rel]
+        self.kept += 1
+
+    @property
+    def held(self) -> dict[str, Stat]:
+        """The staging folder's files before this build added any: the spare's (listed on the worker first), or none."""
+        self._listed.wait()
+        return self._held
+
+    def _list_staging(self, staging: Path) -> None:
+        try:
+            found = listing(staging)
+            if found is None:  # a link or a device in the spare: start from nothing
+                shutil.rmtree(staging)
+                os.mkdir(staging)
+            else:
+                self._held, self._held_dirs = found
+        except OSError as exc:
+            self._failure = BuildError(f"cannot read the previous site kept in {staging}: {exc.strerror}")
+        finally:
+            self._listed.set()
+
     def _work(self) -> None:
-        """The worker: make folders, write and link files, note what each is on disk; stop at the first failure."""
-        base = str(self.staging)
+        """The worker: list the staging folder, then make folders, write and link files; stop at the first failure."""
+        assert self.staging is not None
+        self._list_staging(self.staging)
+        base, held = str(self.staging), self._held
         made: set[str] = set()
         while (task := self._tasks.get()) is not None:
             if self._failure is not None:
@@ -242,11 +190,17 @@ class SiteWriter:
             try:
                 folder = rel.rpartition("/")[0]
                 if folder and folder not in made:
+                    for parent in _parents(folder):  # a file of the previous site where a folder goes now
+                        if parent in held:
+                            os.unlink(os.path.join(base, parent))
                     os.makedirs(os.path.join(base, folder), exist_ok=True)
                     made.update(_parents(folder))
                 full = os.path.join(base, rel)
+                if rel in held:
+                    os.unlink(full)  # never write into it: it may be hard-linked to the live site
+                elif rel in self._held_dirs:
+                    shutil.rmtree(full)
                 if op == "write":
-                    # O_EXCL: never write into a file that is there (it may be hard-linked to the live site).
                     fd = os.open(full, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
                     try:
                         view = memoryview(payload)
@@ -278,18 +232,26 @@ class SiteWriter:
     # --- finishing ---------------------------------------------------------------------------
 
     def commit(self) -> None:
-        """Wait for the worker, write the marker and swap the new site in; the previous one is deleted."""
+        """Wait for the worker, drop what the spare held and this site does not, write the marker and swap.
+
+        The site swapped out becomes the spare when the writer's folders are
+        outside the working tree; otherwise it is deleted.
+        """
         self._finish_worker()
         if self._failure is not None:
             raise self._failure
         staging = self.staging
         assert staging is not None, "use SiteWriter as a context manager"
+        for rel in sorted(self._held_dirs - self._dirs - self.paths):
+            shutil.rmtree(staging / rel, ignore_errors=True)
+        for rel in [*(self._held.keys() - self.paths - self._dirs), SITE_MARKER]:
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # gone already, with the folder it was in
+                os.unlink(staging / rel)
         (staging / SITE_MARKER).write_bytes(SITE_MARKER_TEXT)
         old = None
         try:
             if self.target.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
-                self._record(old, "old")
+                old = self.folders.make("old")
                 os.replace(self.target, old / "site")
                 _pause("swap")
             os.replace(staging, self.target)
@@ -299,17 +261,11 @@ class SiteWriter:
                 os.replace(old / "site", self.target)  # put the previous site back before cleaning up
             raise
         finally:
-            if old is not None and self.target.exists():
-                shutil.rmtree(old, ignore_errors=True)  # after a failed restore it stays, and the journal knows it
-        self.journal.write({})
-
-
-def recover_site(target: Path, journal: Path | None) -> None:
-    """Put back a site a killed build moved aside, before anything can fail (so even a failing build repairs it)."""
-    writer = SiteWriter(target, journal)
-    if writer.target.parent.is_dir():
-        with _exclusive(writer.target.parent):
-            writer.recover()
+            if old is not None and self.target.exists() and not self.folders.keeps_spare:
+                self.folders.drop(old)  # after a failed restore it stays, and the journal knows it
+        self.folders.drop(staging.parent)
+        if old is not None and self.folders.keeps_spare:
+            self.folders.set(old, "spare")
 
 
 def _parents(folder: str) -> list[str]:
