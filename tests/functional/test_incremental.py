@@ -162,7 +162,8 @@ def test_editing_one_incident_renders_its_pages_only_and_builds_the_same_site(re
     now = inodes(site)
     from_live = sum(1 for p in changed_by_second if now.get(p) == second_inodes[p])
     assert 0 < from_live < ONE_INCIDENT
-    assert found["linked"] == from_live + search_files(site), "only what the second build changed is linked from the live site (and the new search index from Pagefind)"
+    # Pagefind makes the edited year's index whole again, but most of its files come out byte for byte as before: those stay too.
+    assert from_live < found["linked"] < from_live + search_files(site), "only what the second build changed is linked from the live site, and the search index's new files"
     assert inode(untouched_page) == before[untouched_page]
 
     unchanged = run_build(repo)
@@ -216,8 +217,9 @@ def test_every_kind_of_change_rebuilds_the_same_site_as_a_cold_build(repo: Path,
     kept = [p.relative_to(site) for p in site.rglob("*") if p.is_file() and before.get(p) == inode(p)]
     pages = sorted({p.suffix for p in kept if p.parts[0] != "pagefind"})
     assert pages == [".atom", ".ics", ".rss"], "a theme's own templates may show anything: no page is reused once any input changed, only feeds and calendars"
-    search = {p.parts[1] for p in kept if p.parts[0] == "pagefind"}
-    assert search == {p.name for p in (site / "pagefind").iterdir()} - {"2020"}, "templates never reach the search index: only the edited year's bundle is new"
+    index = {p.relative_to(site) for p in (site / "pagefind").rglob("*") if p.is_file()}
+    new = {p.parts[1] for p in index - set(kept)}
+    assert new == {"2020"}, "templates never reach the search index: only the edited year's bundle has new files"
     shutil.rmtree(repo / "theme")
     check(later)
     assert check(NOW + timedelta(days=3))[1] > 0

@@ -246,7 +246,7 @@ def write(outputs: Iterable[Output], writer: SiteWriter, cache: RenderCache) -> 
     """Put every output into the writer's staging folder: kept or linked when the render cache vouches for it, else rendered."""
     for output in outputs:
         if output.source is not None:
-            writer.link(output.path, output.source)
+            writer.take(output.path, output.source)
             if output.inputs is not None:  # made this build (a search bundle's file): remembered for the next
                 cache.remember(output.path, cache.key(output.path, output.inputs), reused=False)
             continue
@@ -305,7 +305,7 @@ def build(
         write(outputs, writer, cache)
         writer.commit()
     cache.save(writer.files)
-    stats = {"written": writer.written, "linked": writer.linked, "kept": writer.kept, "rendered": cache.rendered, "reused": cache.reused}
+    stats = {"written": writer.written, "linked": writer.linked, "kept": writer.kept + writer.same, "rendered": cache.rendered, "reused": cache.reused}
     progress(f"rendered {stats['rendered']} pages, reused {stats['reused']} unchanged; wrote {stats['written']} files, linked {stats['linked']}, kept {stats['kept']}")
     return BuildResult(target, validation, tuple(sorted(writer.paths)), stats)
 

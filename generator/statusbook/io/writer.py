@@ -69,6 +69,7 @@ class SiteWriter:
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
         self.written = self.linked = self.kept = 0
+        self.same = 0  # files a link would have replaced by the same bytes: kept (counted on the worker)
 
     def __enter__(self) -> SiteWriter:
         try:
@@ -152,6 +153,10 @@ class SiteWriter:
         """Take an existing file as it is: hard-linked (same bytes, no copy), or copied across file systems."""
         self._put(("link", self._claim(path), source))
 
+    def take(self, path: str, source: Path) -> None:
+        """Link a file made elsewhere (by Pagefind, a handbook version), unless the staging folder holds the same bytes already."""
+        self._put(("take", self._claim(path), source))
+
     def keep(self, path: str) -> None:
         """Keep the file the staging folder already holds at ``path`` (one of :attr:`held`): nothing to do on disk."""
         rel = self._claim(path)
@@ -196,6 +201,10 @@ class SiteWriter:
                     os.makedirs(os.path.join(base, folder), exist_ok=True)
                     made.update(_parents(folder))
                 full = os.path.join(base, rel)
+                if op == "take" and rel in held and _same_bytes(payload, full, held[rel]):
+                    self.files[rel] = held[rel]
+                    self.same += 1
+                    continue
                 if rel in held:
                     os.unlink(full)  # never write into it: it may be hard-linked to the live site
                 elif rel in self._held_dirs:
@@ -266,6 +275,17 @@ class SiteWriter:
         self.folders.drop(staging.parent)
         if old is not None and self.folders.keeps_spare:
             self.folders.set(old, "spare")
+
+
+def _same_bytes(source: Path, kept: str, stat: Stat) -> bool:
+    """Whether a file the staging folder holds already has the bytes of ``source`` (a search index file made again, the same)."""
+    found = os.stat(source)
+    if found.st_ino == stat[0]:
+        return True
+    if found.st_size != stat[1] or found.st_size > 1 << 20:
+        return False
+    with open(source, "rb") as new, open(kept, "rb") as old:
+        return new.read() == old.read()
 
 
 def _parents(folder: str) -> list[str]:
