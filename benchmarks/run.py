@@ -18,6 +18,7 @@ time (its threads' and its finished children's, such as Pagefind) and peak resid
   base cold        validate plus the append-only check against HEAD~1 (one changed file), no cache: the pull-request check
   base warm        the same with the cache filled
   build cold       the status part of `statusbook build` from nothing: no cache, no site/
+  without search   the same without the search page's index (Pagefind), which came after issue 10 set its targets
   rebuild, first   the next build, after one incident changed
   rebuild          a build after one more incident changed (the steady state)
   rebuild, none    a build with nothing changed
@@ -53,7 +54,7 @@ sys.path.insert(0, str(HERE))
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 MAINTENANCE_SHARE = 0.05
-MEASUREMENTS = ("floor", "validate cold", "validate warm", "base cold", "base warm", "build cold", "rebuild, first", "rebuild", "rebuild, none")
+MEASUREMENTS = ("floor", "validate cold", "validate warm", "base cold", "base warm", "build cold", "without search", "rebuild, first", "rebuild", "rebuild, none")
 # (label, size, limit): the issue's targets, as ratios to the floor.
 TARGETS = {
     "validate cold": (10000, 1.3),
@@ -101,6 +102,10 @@ def child(kind: str, root: Path, cache: str) -> None:
         if kind.startswith("base") and history_problems(config, result.handbook, "HEAD~1")[0]:
             raise SystemExit("the change broke the append-only record")
     else:
+        if kind == "without search":  # what the search index costs: the build with its part left out
+            import statusbook.commands.build
+
+            statusbook.commands.build.search_part = lambda *args, **options: iter(())
         build(config, now=NOW, handbook=False, progress=messages.append)
     seconds, cpu = time.perf_counter() - started, time.process_time() + _children_cpu() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
@@ -188,6 +193,8 @@ def measure(count: int, rounds: int, workdir: Path, languages: tuple[str, ...] =
         record("floor", run_child("floor", root, cache))
         record("validate cold", run_child("validate cold", root, cache / "none"))
         record("base cold", run_child("base cold", root, cache / "none-base"))
+        record("without search", run_child("without search", root, cache / "none-search"))
+        shutil.rmtree(root / "site", ignore_errors=True)
         record("build cold", run_child("build cold", root, cache))
         record("validate warm", run_child("validate warm", root, cache))
         record("base warm", run_child("base warm", root, cache))
