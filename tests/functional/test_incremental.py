@@ -127,9 +127,9 @@ def test_editing_one_incident_renders_its_pages_only_and_builds_the_same_site(re
     first = run_build(repo)
     total = sum(rendered(first))
     assert rendered(first) == (total, 0), "a first build renders everything"
-    # Every file but the marker: the search index's files are linked from Pagefind's scratch folder, the rest written.
-    assert counts(first)["written"] == len(tree(site)) - 1 - all_search_files(site)
-    assert counts(first)["linked"] == all_search_files(site)
+    # Every file but the marker is written, or (the search index's, when Pagefind's scratch folder is on the site's disk) linked.
+    assert counts(first)["written"] + counts(first)["linked"] == len(tree(site)) - 1
+    assert counts(first)["linked"] in (0, all_search_files(site))
 
     edited_page = site / "incidents" / "2020-02-11-slow-reports-1" / "index.html"
     untouched_page = site / "incidents" / "2020-03-12-slow-reports-2" / "index.html"
@@ -144,7 +144,9 @@ def test_editing_one_incident_renders_its_pages_only_and_builds_the_same_site(re
     assert rendered(second) == (changed, total - changed)
     assert tree(site) == cold_tree(repo, tmp_path)
     found = counts(second)
-    assert found["linked"] == total - changed + search_files(site), "every reused page is linked from the live site, not written again"
+    # Every reused page is linked from the live site, not written again; the edited year's new search index is copied from
+    # Pagefind's folder in memory (or linked, when that folder is on the site's disk).
+    assert found["linked"] - (total - changed) in (0, search_files(site)), "every reused page is linked from the live site, not written again"
     assert found["written"] + found["linked"] == len(tree(site)) - 1
     assert inode(untouched_page) == before[untouched_page], "an unchanged page is the previous site's very file"
     assert inode(edited_page) != before[edited_page]
@@ -157,13 +159,15 @@ def test_editing_one_incident_renders_its_pages_only_and_builds_the_same_site(re
     found = counts(third)
     # The first site, kept by the second build, is patched into the third: what the second build changed is linked from the
     # live site, the rest is kept where it is; nothing is linked or written that did not change.
-    assert found["kept"] > 0 and found["linked"] + found["kept"] == total - changed + search_files(site)
+    assert found["written"] + found["linked"] + found["kept"] == len(tree(site)) - 1
+    # Pagefind makes the edited year's index whole again, but most of its files come out byte for byte as before: those stay too.
+    assert total - changed < found["linked"] + found["kept"] < total - changed + search_files(site)
     changed_by_second = {p for p, n in second_inodes.items() if first_inodes.get(p) != n}
     now = inodes(site)
     from_live = sum(1 for p in changed_by_second if now.get(p) == second_inodes[p])
     assert 0 < from_live < ONE_INCIDENT
-    # Pagefind makes the edited year's index whole again, but most of its files come out byte for byte as before: those stay too.
-    assert from_live < found["linked"] < from_live + search_files(site), "only what the second build changed is linked from the live site, and the search index's new files"
+    linked_search_files = found["linked"] - from_live  # none when Pagefind's folder is in memory (its new files are copied)
+    assert 0 <= linked_search_files < search_files(site), "only what the second build changed is linked from the live site (and the search index's new files)"
     assert inode(untouched_page) == before[untouched_page]
 
     unchanged = run_build(repo)
