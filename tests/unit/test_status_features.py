@@ -13,6 +13,7 @@ import feedparser
 import pytest
 from icalendar import Calendar
 from statusbook.core import urls
+from statusbook.errors import BuildError
 from statusbook.io import search_index
 from statusbook.render.feeds import FeedSpec, hex_references, render_feed
 from statusbook.render.search import search_documents, search_key
@@ -230,6 +231,23 @@ def test_search_documents_go_to_memory_only_with_room_and_nothing_is_left_behind
     bundle = run.finish()
     assert "pagefind.js" in bundle and any(name.startswith("fragment/") for name in bundle)
     assert not documents.exists() and not run.scratch.exists()
+
+
+def test_a_search_run_given_another_starts_after_it_and_never_once_closed() -> None:
+    """Runs chained with ``after`` index one after another (Pagefind uses every core itself); a closed run never starts."""
+    page = b"<html lang=en><body><main><h1>Disk outage</h1><p>Writes failed.</p></main></body></html>"
+    first = search_index.SearchIndexRun([("a.html", page)])
+    second = search_index.SearchIndexRun([("b.html", page)], after=first)
+    third = search_index.SearchIndexRun([("c.html", page)], after=second)
+    third.close()
+    bundle = second.finish()
+    assert first.process is not None and first.process.returncode == 0, "the second run started only once the first had finished"
+    assert "pagefind.js" in bundle
+    first.close()
+    third.wait()
+    assert third.process is None, "a run closed while it waited for the one before it never starts"
+    with pytest.raises(BuildError, match="it was stopped"):
+        third.files()
 
 # --- feeds and calendars by the book ----------------------------------------------------------------
 

@@ -139,15 +139,15 @@ def search_part(view: StatusView, cache: RenderCache, held: Callable[[], Mapping
     a bundle's file list is known only after a run. A year whose incidents are
     unchanged keeps the previous build's files, if they are still on disk as
     that build wrote them (in the writer's staging folder, ``held()``, or the
-    live site). For the other years Pagefind starts at once, before ``held()``
-    is asked for (the writer lists its staging folder meanwhile), each in a
-    scratch folder, and indexes while the caller renders the other parts;
-    their outputs wait for it.
+    live site). The other years are indexed in scratch folders, one after
+    another on a thread of their own, starting before ``held()`` is asked for
+    (the writer lists its staging folder meanwhile), while the caller renders
+    the other parts; their outputs wait for Pagefind.
     """
     runs: list[tuple[str, tuple[str, ...], SearchIndexRun]] = []
 
     def start(bundle: SearchBundle, inputs: tuple[str, ...]) -> None:
-        run = SearchIndexRun(search_documents(view, bundle.incidents, bundle.language))
+        run = SearchIndexRun(search_documents(view, bundle.incidents, bundle.language), after=runs[-1][2] if runs else None)
         scratch.callback(run.close)
         runs.append((bundle.prefix, inputs, run))
 
