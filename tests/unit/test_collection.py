@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from statusbook.check.collection import check_collection
+from statusbook.check.collection import FileRules, duplicate_ids
 from statusbook.check.incident import check_incident_file
 from statusbook.core.handbook import parse_handbook
 
@@ -40,10 +40,10 @@ def test_a_stricter_new_policy_does_not_apply_to_incidents_governed_by_the_old_o
     checked = check_incident_file(RESOLVED_SEV3, "incidents/2026/2026-03-01-slow-exports.yml", old)
     assert checked.problems == ()
 
-    under_new = check_collection([checked], new, now=NOW)
+    under_new = FileRules(new, NOW).check(checked)
     assert [(p.line, p.column, p.rule, str(p.level)) for p in under_new] == [(8, 5, "postmortem-overdue", "notice")]
 
-    under_old = check_collection([checked], new, now=NOW, handbook_for=lambda incident: old)
+    under_old = FileRules(new, NOW, handbook_for=lambda incident: old).check(checked)
     assert under_old == []
 
 
@@ -51,6 +51,6 @@ def test_duplicate_ids_across_folders_are_reported_on_the_later_file() -> None:
     handbook = _handbook(SCHEMA)
     first = check_incident_file(RESOLVED_SEV3, "incidents/2025/same-id.yml", handbook)
     second = check_incident_file(RESOLVED_SEV3, "incidents/2026/same-id.yaml", handbook)
-    problems = check_collection([second, first], handbook, now=NOW)
+    problems = duplicate_ids([second, first])
     assert [(p.path, p.rule) for p in problems] == [("incidents/2026/same-id.yaml", "id-duplicate")]
     assert "incidents/2025/same-id.yml" in problems[0].message

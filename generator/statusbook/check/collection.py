@@ -1,12 +1,14 @@
 """Rules that look across files or at the clock: duplicate ids, times in the future, the team's own process.
 
-They run after every file has been checked (and possibly served from the cache),
-with ``now`` passed in, so the per-file results stay cacheable.
+They run beside each file's own check (whose result may come from the cache),
+with ``now`` passed in, so the per-file results stay cacheable; duplicate ids
+once every file is known.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from statusbook.check.incident import CheckedFile
@@ -21,23 +23,8 @@ from statusbook.core.timestamps import stamp
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def check_collection(
-    files: Sequence[CheckedFile],
-    handbook: Handbook,
-    *,
-    now: datetime,
-    versions: Iterable[str] | None = None,
-    handbook_for: Callable[[Incident], Handbook] | None = None,
-    postmortems: Mapping[str, Postmortem] | None = None,
-) -> list[Problem]:
-    """Return the problems that only show when files are seen together or against the clock.
-
-    ``handbook_for`` gives the handbook version that governs an incident, so its
-    postmortem policy and update cadence are the ones in force when it happened.
-    Rules about the team's process are notices: they never block publishing.
-    ``postmortems`` holds the postmortem documents by incident id (see
-    :mod:`statusbook.check.postmortem`): a file counts as a postmortem written.
-    """
+def duplicate_ids(files: Iterable[CheckedFile]) -> list[Problem]:
+    """The one rule that needs every file: an id used twice, reported on each later path."""
     problems: list[Problem] = []
     first_path: dict[str, str] = {}
     for checked in sorted(files, key=lambda f: f.path):
@@ -47,19 +34,42 @@ def check_collection(
             )
         else:
             first_path[checked.id] = checked.path
-    known_versions = set(versions) if versions is not None else None
-    for checked in files:
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class FileRules:
+    """The rules that judge a file against the clock and the team's process, one file at a time.
+
+    ``handbook_for`` gives the handbook version that governs an incident, so its
+    postmortem policy and update cadence are the ones in force when it happened.
+    Rules about the team's process are notices: they never block publishing.
+    ``postmortems`` holds the postmortem documents by incident id (see
+    :mod:`statusbook.check.postmortem`): a file counts as a postmortem written.
+    The rules read a file's marks, which nothing needs afterwards: validation
+    runs them as each file is checked, so a hundred thousand files' marks are
+    never held at once.
+    """
+
+    handbook: Handbook
+    now: datetime
+    versions: frozenset[str] | None = None
+    handbook_for: Callable[[Incident], Handbook] | None = None
+    postmortems: Mapping[str, Postmortem] | None = None
+
+    def check(self, checked: CheckedFile) -> list[Problem]:
         incident = checked.incident
         if incident is None:
-            continue
-        if known_versions is not None and incident.handbook and incident.handbook not in known_versions:
-            allowed = ", ".join(sorted(known_versions)) or "(no tags yet)"
+            return []
+        problems = []
+        if self.versions is not None and incident.handbook and incident.handbook not in self.versions:
+            allowed = ", ".join(sorted(self.versions)) or "(no tags yet)"
             mark = checked.mark("handbook")
             problems.append(Problem(checked.path, mark.line, mark.column, "handbook-version-unknown", Level.ERROR, f"handbook version {incident.handbook!r} is not a tag of this repository; expected one of {allowed}"))
-        problems += _future(checked, incident, now)
-        document = postmortems.get(incident.id) if postmortems else None
-        problems += _process(checked, incident, handbook_for(incident) if handbook_for is not None else handbook, now, document)
-    return problems
+        problems += _future(checked, incident, self.now)
+        document = self.postmortems.get(incident.id) if self.postmortems else None
+        problems += _process(checked, incident, self.handbook_for(incident) if self.handbook_for is not None else self.handbook, self.now, document)
+        return problems
 
 
 def _future(checked: CheckedFile, incident: Incident, now: datetime) -> list[Problem]:

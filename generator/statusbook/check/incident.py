@@ -9,6 +9,7 @@ handbook, so its result can be cached by content hash.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -47,6 +48,10 @@ class CheckedFile:
                 return Mark(line, column)
         return Mark(1, 1)
 
+    def without_marks(self) -> CheckedFile:
+        """The same result without its marks, once the rules that read them have run: a hundred thousand files' marks need not stay."""
+        return CheckedFile(self.path, self.id, self.incident, self.internal, self.problems) if self.marks else self
+
 
 # A line of public text that starts like an ``internal:`` key: the block was indented into the text above it.
 SWALLOWED_INTERNAL_RE = re.compile(r"^[ \t]*internal[ \t]*:(?=[ \t]|$)", re.MULTILINE)
@@ -76,6 +81,13 @@ def is_url(value: str) -> bool:
 
 
 class _IncidentChecker:
+    """Check one file into domain values.
+
+    Ids the handbook defines (severities, statuses, components, roles) come out
+    interned (sys.intern): they recur in every file, and a hundred thousand
+    files would otherwise hold a copy each.
+    """
+
     def __init__(self, path: str, handbook: Handbook) -> None:
         self.path = path
         self.handbook = handbook
@@ -204,8 +216,8 @@ class _IncidentChecker:
             path=self.path,
             title=title.strip(),
             kind=kind,
-            severity=severity,
-            type=type_id,
+            severity=None if severity is None else sys.intern(severity),
+            type=sys.intern(type_id),
             components=components,
             updates=updates,
             scheduled=window,
@@ -261,7 +273,7 @@ class _IncidentChecker:
             elif item in result:
                 self.report.error(items.item_mark(index), "component-duplicate", f"component {item!r} is listed twice")
             else:
-                result.append(item)
+                result.append(sys.intern(item))
         if not items:
             self.report.error(root.value_mark("components"), "value-empty", "'components' must list at least one affected component")
         return tuple(result)
@@ -341,7 +353,7 @@ class _IncidentChecker:
                     if not isinstance(cstatus, str) or cstatus not in component_statuses:
                         report.error(raw_components.value_mark(cid), "component-status-unknown", expected("a component status", cstatus if isinstance(cstatus, str) else repr(cstatus), component_statuses))
                         continue
-                    state[cid] = cstatus
+                    state[cid] = sys.intern(cstatus)
             elif kind == Kind.MAINTENANCE and status in MAINTENANCE_WORKING:
                 for cid in components:
                     state.setdefault(cid, ComponentStatusId.UNDER_MAINTENANCE)
@@ -372,7 +384,7 @@ class _IncidentChecker:
             if at is None or status is None or not message.strip():
                 ok = False
                 continue
-            result.append(Update(at, status, message, tuple((cid, state[cid]) for cid in components if cid in state), correction, translations))
+            result.append(Update(at, sys.intern(status), message, tuple((cid, state[cid]) for cid in components if cid in state), correction, translations))
         return tuple(result) if ok else ()
 
     def internal(self, root: MarkedDict, file_id: str, type_id: str, severity: str | None) -> Internal | None:
@@ -385,7 +397,7 @@ class _IncidentChecker:
                 if role_id not in handbook.role_by_id:
                     report.error(block["roles"].key_mark(role_id), "role-unknown", expected("a role of the handbook", role_id, handbook.role_by_id))
                 elif isinstance(person, str) and person.strip():
-                    roles.append((role_id, person))
+                    roles.append((sys.intern(role_id), person))
                 else:
                     report.error(block["roles"].value_mark(role_id), "type-mismatch", f"role {role_id!r} must name a person as text")
         sev = handbook.severity_by_id.get(severity or "")
@@ -404,7 +416,7 @@ class _IncidentChecker:
                 elif not isinstance(answer, str):
                     report.error(answers.value_mark(qid), "type-mismatch", f"the answer to {qid!r} must be text")
                 else:
-                    assessment.append((qid, answer))
+                    assessment.append((sys.intern(qid), answer))
         timeline: list[TimelineEntry] = []
         if block is not None and isinstance(block.get("timeline"), MarkedList):
             phases = {p.id for p in handbook.phases_for(type_id)}
@@ -420,7 +432,7 @@ class _IncidentChecker:
                     report.error(entry.value_mark("phase"), "phase-unknown", expected(f"a phase of a {type_id!r} incident", phase, [p.id for p in handbook.phases_for(type_id)]) + extra)
                     phase = None
                 if at is not None and phase is not None:
-                    timeline.append(TimelineEntry(at, phase, get(entry, "note", TEXT, "")))
+                    timeline.append(TimelineEntry(at, sys.intern(phase), get(entry, "note", TEXT, "")))
         call = get(block, "call", TEXT, "")
         if call and not is_url(call):
             report.error(block.value_mark("call"), "url-invalid", f"call {call!r} must be an absolute http(s) URL")
@@ -443,12 +455,15 @@ def unpublished_translations(checked: CheckedFile, languages: tuple[str, ...]) -
     the plain key), nor one into a language the site is not published in.
     The file's own check cannot know the site, so this runs beside it.
     """
+    given = {name.removeprefix("language-"): Mark(line, column) for name, line, column in checked.marks if name.startswith("language-")}
+    if not given:
+        return []  # no translations in this file: nothing to warn about
     found = []
     default, others = base_language(languages[0]), {base_language(language) for language in languages[1:]}
     for code in LANGUAGES:
-        mark = checked.mark(f"language-{code}")
-        if code in others or not any(name == f"language-{code}" for name, _, _ in checked.marks):
+        if code in others or code not in given:
             continue
+        mark = given[code]
         if code == default:
             why = f"{LANGUAGE_NAMES[code]} is this site's default language (theme.language), so its pages show the plain keys (message, title) and never this text; put it there, or remove it"
         else:

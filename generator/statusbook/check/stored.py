@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 from statusbook.check.incident import CheckedFile
@@ -47,30 +48,42 @@ def encode(checked: CheckedFile) -> list:
 _when = datetime.fromisoformat
 
 
-def _tuples(pairs: list) -> tuple[tuple[str, str], ...]:
-    return tuple([(a, b) for a, b in pairs])
+# Ids the handbook defines (severities, statuses, components, languages, roles) come back interned, as
+# checking a file makes them: they recur in every result, and a hundred thousand results would otherwise hold a copy each.
+_id = sys.intern
+
+
+def _id_pairs(pairs: list) -> tuple[tuple[str, str], ...]:
+    """(id, text) pairs: a translation's language, a role, an assessment's question."""
+    return tuple([(_id(a), b) for a, b in pairs])
 
 
 def _decode_correction(raw: list) -> Correction:
     at, reason, translations = raw
-    return Correction(_when(at), reason, _tuples(translations))
+    return Correction(_when(at), reason, _id_pairs(translations))
 
 
-def _decode_incident(raw: list) -> Incident:
-    ident, path, title, kind, severity, type_id, components, updates, window, postmortem, handbook, summary, corrections, titles, summaries = raw
+def _decode_incident(raw: list, path: str, ident: str) -> Incident:
+    """An incident; ``path`` and ``ident`` are its file's, one string each for both."""
+    raw_ident, raw_path, title, kind, severity, type_id, components, updates, window, postmortem, handbook, summary, corrections, titles, summaries = raw
+    ident = ident if raw_ident == ident else raw_ident
+    path = path if raw_path == path else raw_path
     decoded = tuple([
-        Update(_when(at), status, message, _tuples(states), None if c is None else _decode_correction(c), _tuples(translations))
+        Update(_when(at), _id(status), message, tuple([(_id(a), _id(b)) for a, b in states]), None if c is None else _decode_correction(c), _id_pairs(translations))
         for at, status, message, states, c, translations in updates
     ])
     scheduled = None if window is None else Window(_when(window[0]), _when(window[1]))
     fixes = tuple([_decode_correction(c) for c in corrections])
-    return Incident(ident, path, title, kind, severity, type_id, tuple(components), decoded, scheduled, postmortem, handbook, summary, fixes, _tuples(titles), _tuples(summaries))
+    return Incident(
+        ident, path, title, _id(kind), None if severity is None else _id(severity), _id(type_id), tuple([_id(c) for c in components]),
+        decoded, scheduled, postmortem, handbook, summary, fixes, _id_pairs(titles), _id_pairs(summaries),
+    )
 
 
-def _decode_internal(raw: list) -> Internal:
-    ident, roles, chat, call, assessment, impact, timeline = raw
-    entries = tuple([TimelineEntry(_when(a), p, n) for a, p, n in timeline])
-    return Internal(ident, tuple([(a, b) for a, b in roles]), chat, call, tuple([(a, b) for a, b in assessment]), impact, entries)
+def _decode_internal(raw: list, ident: str) -> Internal:
+    raw_ident, roles, chat, call, assessment, impact, timeline = raw
+    entries = tuple([TimelineEntry(_when(a), _id(p), n) for a, p, n in timeline])
+    return Internal(ident if raw_ident == ident else raw_ident, _id_pairs(roles), chat, call, _id_pairs(assessment), impact, entries)
 
 
 def decode(raw: list) -> CheckedFile:
@@ -84,8 +97,8 @@ def decode(raw: list) -> CheckedFile:
     checked = CheckedFile(
         path,
         ident,
-        None if incident is None else _decode_incident(incident),
-        None if internal is None else _decode_internal(internal),
+        None if incident is None else _decode_incident(incident, path, ident),
+        None if internal is None else _decode_internal(internal, ident),
         tuple([Problem(p, line, col, rule, _LEVELS[level], message) for p, line, col, rule, level, message in problems]),
         tuple([(name, line, col) for name, line, col in marks]),
     )

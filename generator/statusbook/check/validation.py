@@ -15,7 +15,7 @@ class Validation:
     """What validation found; commands decide from it whether to go on, and report it once."""
 
     handbook: Handbook | None
-    files: tuple[CheckedFile, ...]
+    files: tuple[CheckedFile, ...]  # without their marks (see CheckedFile.without_marks)
     problems: tuple[Problem, ...]
     incidents: tuple[Incident, ...] = ()
     internals: tuple[Internal, ...] = ()

@@ -19,7 +19,7 @@ import yaml
 
 from statusbook.check.append_only import check_history
 from statusbook.check.catalogue import PROCESS_RULES
-from statusbook.check.collection import check_collection
+from statusbook.check.collection import FileRules, duplicate_ids
 from statusbook.check.incident import CheckedFile, check_incident_file, incident_id, unpublished_translations
 from statusbook.check.postmortem import orphans, read_postmortem
 from statusbook.check.stored import decode, encode
@@ -108,13 +108,15 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_files(config: SiteConfig, paths: Sequence[str], governing: GoverningHandbooks, cache: ResultCache) -> tuple[list[CheckedFile], dict[str, str]]:
-    """Check each file against the handbook that governs it, taking unchanged ones from the cache; also each file's key."""
-    results, keys, used = [], {}, set()
+def check_files(config: SiteConfig, paths: Sequence[str], governing: GoverningHandbooks, cache: ResultCache) -> Iterator[tuple[CheckedFile, str | None]]:
+    """Check each file against the handbook that governs it, taking unchanged ones from the cache; yield each with its key.
+
+    One at a time, so the caller keeps only what it needs of each result.
+    """
     for rel in paths:
         data, problem = read_source(config.root, rel)
         if problem is not None:
-            results.append(CheckedFile(rel, incident_id(rel), None, None, (problem,)))
+            yield CheckedFile(rel, incident_id(rel), None, None, (problem,)), None
             continue
         key = result_key(rel, data, governing.digest)
         checked = cache.get(key, decode)
@@ -122,11 +124,8 @@ def check_files(config: SiteConfig, paths: Sequence[str], governing: GoverningHa
             checked = check_incident_file(data, rel, governing.for_file(data, rel))
             if cache.enabled:
                 cache.put(key, encode(checked))
-        used.add(key)
-        keys[rel] = key
-        results.append(checked)
-    cache.save(used)
-    return results, keys
+        yield checked, key
+    cache.save()
 
 
 def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = True, only: Sequence[str] | None = None) -> Validation:
@@ -141,26 +140,28 @@ def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = 
         paths = [p for p in paths if p in wanted]
     governing, release_problems = read_governing_handbooks(config, handbook)
     problems += release_problems
-    folder = repository_cache(config.root) if use_cache else None
-    with _collector_paused():
-        cache = ResultCache(folder / "results.json" if folder else None, code_digest())
-        files, keys = check_files(config, paths, governing, cache)
-    for checked in files:
-        problems.extend(checked.problems)
-        problems.extend(unpublished_translations(checked, config.languages))
     postmortems, postmortem_problems = read_postmortems(config)
+    rules = FileRules(
+        handbook,
+        now,
+        frozenset(governing.version_names),
+        lambda incident: governing.handbook_for(governing_version(incident, governing.releases)),
+        {p.incident_id: p for p in postmortems},
+    )
+    files: list[CheckedFile] = []
+    fingerprints: dict[str, str] = {}  # incident id -> the key of its result
+    folder = repository_cache(config.root) if use_cache else None
+    with _collector_paused(), ResultCache(folder / "results.json" if folder else None, code_digest()) as cache:
+        for checked, key in check_files(config, paths, governing, cache):
+            problems.extend(checked.problems)
+            problems.extend(unpublished_translations(checked, config.languages))
+            problems.extend(rules.check(checked))
+            files.append(checked.without_marks())  # the rules that read them are done
+            if checked.incident is not None and key is not None:
+                fingerprints[checked.incident.id] = key
     if only is None:  # a selection of files says nothing about the postmortems of the others
         problems += postmortem_problems + orphans(postmortems, {f.id for f in files})
-    problems.extend(
-        check_collection(
-            files,
-            handbook,
-            now=now,
-            versions=governing.version_names,
-            handbook_for=lambda incident: governing.handbook_for(governing_version(incident, governing.releases)),
-            postmortems={p.incident_id: p for p in postmortems},
-        )
-    )
+    problems.extend(duplicate_ids(files))
     incidents = tuple(f.incident for f in files if f.incident is not None)
     return Validation(
         handbook,
@@ -169,7 +170,7 @@ def validate_repository(config: SiteConfig, *, now: datetime, use_cache: bool = 
         incidents,
         tuple(f.internal for f in files if f.internal is not None),
         {i.id: governing_version(i, governing.releases) for i in incidents},
-        {f.incident.id: keys[f.path] for f in files if f.incident is not None},
+        fingerprints,
         postmortems=postmortems,
     )
 

@@ -8,10 +8,11 @@ and back; one that does not decode is a miss. The cache file lives in the
 per-user cache folder (:mod:`statusbook.io.cache`), never in the working tree.
 
 The file is JSON Lines: a header with the format and the code's digest, then
-``<key> <result as JSON>`` per file. Results stay the bytes of their line until
-asked for, so a hundred thousand of them cost their size in memory, not ten
-times it as parsed values, and an unchanged result is written back as it was
-read; the file is written line by line, never as one string.
+``<key> <result as JSON>`` per file. Opening the cache only notes where each
+line is; a result is read from the file when asked for, so a hundred thousand
+of them are never in memory at once. The next file is written as the run goes,
+from the first change on (an unchanged result is copied as it was read), and
+only when something changed.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 T = TypeVar("T")
 
 FORMAT = 2
+BLOCK = 1 << 20  # the file is indexed a block at a time, not copied line by line
 
 
 def result_key(path: str, data: bytes, handbook_digest: str) -> str:
@@ -37,26 +39,39 @@ def result_key(path: str, data: bytes, handbook_digest: str) -> str:
 
 
 class ResultCache:
-    """Results by key, read once and written once per run; a miss just means checking the file again."""
+    """Results by key, each read once and written once per run; a miss just means checking the file again.
+
+    Use it as a context manager (it holds the cache file open) and call
+    :meth:`save` when every result has been asked for or put.
+    """
 
     def __init__(self, path: Path | None, code: str) -> None:
         self.path = path
         self.code = code
-        self.lines: dict[str, str] = {}  # key -> its result as one line of JSON, newline included
-        self.added = False
+        self.stored: dict[str, tuple[int, int]] = {}  # key -> where its result's JSON is in the file: (offset, length, newline included)
+        self.kept: dict[str, None] = {}  # the keys this run keeps for the next, in the order they came
+        self.source: BinaryIO | None = None
+        self.out: BinaryIO | None = None  # the next file, from the first change on
         if path is None:
             return
         try:
-            with path.open(encoding="utf-8", errors="surrogatepass", newline="\n") as stored:
-                header = json.loads(stored.readline() or "null")
-                if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("code") != code:
-                    return
-                for line in stored:
-                    key, space, value = line.partition(" ")
-                    if space and value.endswith("\n"):  # a line cut short (a full disk, a kill) is left out
-                        self.lines[key] = value
-        except (OSError, ValueError):
+            source = path.open("rb", buffering=1 << 16)  # results are asked for in the order they were written: mostly read from the buffer
+        except OSError:
             return
+        self.source = source
+        try:
+            header = source.readline()
+            found = json.loads(header or b"null")
+            if isinstance(found, dict) and found.get("format") == FORMAT and found.get("code") == self.code:
+                self.stored = _index(source, len(header))
+        except (OSError, ValueError):
+            self.stored = {}
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def enabled(self) -> bool:
@@ -64,31 +79,116 @@ class ResultCache:
         return self.path is not None
 
     def get(self, key: str, decode: Callable[[object], T]) -> T | None:
-        line = self.lines.get(key)
-        if line is None:
+        """The result stored under ``key``, kept for the next run; None when there is none or it does not decode."""
+        where = self.stored.get(key)
+        if where is None or self.source is None:
             return None
+        offset, length = where
         try:
-            return decode(json.loads(line))
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-            del self.lines[key]
+            line = self._read(offset, length)
+            if len(line) != length:
+                raise ValueError("the cache file is shorter than when it was opened")
+            value = decode(json.loads(line.decode("utf-8", "surrogatepass")))
+        except (OSError, TypeError, ValueError, KeyError, IndexError, AttributeError):
+            del self.stored[key]
             return None
+        if key not in self.kept:
+            self.kept[key] = None
+            self._write(key, line)
+        return value
 
     def put(self, key: str, value: object) -> None:
-        self.lines[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
-        self.added = True
-
-    def save(self, used: set[str]) -> None:
-        """Keep the results this run used; write only when something changed."""
-        if self.path is None or (not self.added and used == self.lines.keys()):
+        """Keep a new result for the next run."""
+        if self.path is None:
             return
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        line = (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8", "surrogatepass")
+        if self.out is None:
+            self._start()
+        self.stored.pop(key, None)
+        self.kept[key] = None
+        self._write(key, line)
+
+    def save(self) -> None:
+        """Swap the next file in, when something changed; close the cache."""
         try:
-            with tmp.open("w", encoding="utf-8", errors="surrogatepass", newline="\n") as out:
-                out.write(json.dumps({"format": FORMAT, "code": self.code}) + "\n")
-                for key in sorted(used):
-                    if key in self.lines:
-                        out.write(f"{key} {self.lines[key]}")
-            os.replace(tmp, self.path)
+            if self.path is None:
+                return
+            if self.out is None:
+                if len(self.kept) == len(self.stored):  # every stored result used, none added: the file is already right
+                    return
+                self._start()
+            if self.out is not None:
+                self.out.close()
+                self.out = None
+                os.replace(self._tmp(), self.path)
+        except OSError:
+            self._give_up()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Close the cache file; a next file not saved is thrown away."""
+        if self.out is not None:
+            self._give_up()
+        if self.source is not None:
+            self.source.close()
+            self.source = None
+
+    def _read(self, offset: int, length: int) -> bytes:
+        assert self.source is not None
+        self.source.seek(offset)
+        return self.source.read(length)
+
+    def _tmp(self) -> Path:
+        assert self.path is not None
+        return self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+
+    def _start(self) -> None:
+        """Open the next file and copy into it the results kept so far (all read from this one)."""
+        try:
+            self.out = self._tmp().open("wb")
+            self.out.write((json.dumps({"format": FORMAT, "code": self.code}) + "\n").encode())
+            for key in self.kept:
+                self._write(key, self._read(*self.stored[key]))
+        except OSError:
+            self._give_up()
+
+    def _write(self, key: str, line: bytes) -> None:
+        if self.out is None:
+            return
+        try:
+            self.out.write(key.encode() + b" " + line)
         except OSError:  # caching is a speed-up: a read-only or full cache folder still validates
+            self._give_up()
+
+    def _give_up(self) -> None:
+        """Stop writing the next file and remove it; the run goes on without storing its results."""
+        if self.out is not None:
             with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+                self.out.close()
+            self.out = None
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                self._tmp().unlink(missing_ok=True)
+            self.path = None
+
+
+def _index(source: BinaryIO, offset: int) -> dict[str, tuple[int, int]]:
+    """Where each result is, from ``offset`` on: key -> (offset, length of its JSON, newline included).
+
+    A last line cut short (a full disk, a kill) has no newline and is left out;
+    keys are hex digits, so one holding any other byte never matches.
+    """
+    index: dict[str, tuple[int, int]] = {}
+    rest = b""
+    while block := source.read(BLOCK):
+        data = rest + block
+        start = 0
+        while (end := data.find(b"\n", start)) >= 0:
+            space = data.find(b" ", start, end)
+            if space > start:
+                index[data[start:space].decode("latin-1")] = (offset + space + 1, end - space)
+            start = end + 1
+        rest = data[start:]
+        offset += start
+    return index
