@@ -147,7 +147,8 @@ def search_part(view: StatusView, cache: RenderCache, held: Callable[[], Mapping
     runs: list[tuple[str, tuple[str, ...], SearchIndexRun]] = []
 
     def start(bundle: SearchBundle, inputs: tuple[str, ...]) -> None:
-        run = SearchIndexRun(search_documents(view, bundle.incidents, bundle.language), after=runs[-1][2] if runs else None)
+        again = bool(cache.recorded(bundle.prefix))
+        run = SearchIndexRun(search_documents(view, bundle.incidents, bundle.language), after=runs[-1][2] if runs else None, again=again)
         scratch.callback(run.close)
         runs.append((bundle.prefix, inputs, run))
 

@@ -1,14 +1,16 @@
 """Run Pagefind (the binary its PyPI package ships) over the search documents, away from the site.
 
-The documents are written into a scratch folder and Pagefind writes its
-bundle (``pagefind.js``, its WebAssembly, the index) into another, both in
-memory where the system has room there: on this project's ext4 disk, Pagefind
-spent 1.8 s (2.4 s of CPU, most of it in the kernel) indexing 1,769 incidents
-into a folder on disk, 0.7 s (0.9 s) into one in memory. The build hands the
-bundle's files to the writer like any other output, so the live site never
-holds a half-written index; the writer copies them (or keeps the previous
-site's copy when the bytes are the same), and the render cache reuses the live
-bundle when no incident changed. Pagefind runs as a
+The documents are written into a scratch folder in memory where the system
+has room there, and Pagefind writes its bundle (``pagefind.js``, its
+WebAssembly, the index) into another. The build hands the bundle's files to
+the writer like any other output, so the live site never holds a half-written
+index, and the render cache reuses the live bundle when no incident changed.
+A bundle made again (an incident of its year changed) also goes to memory: on
+this project's ext4 disk Pagefind spent 1.8 s (2.4 s of CPU, most of it in
+the kernel) indexing 1,769 incidents into a folder on disk, 0.7 s (0.9 s)
+into one in memory, and the writer keeps the previous site's copy of every
+file that came out the same. A new bundle goes to disk, where the writer can
+link its files instead of copying them. Pagefind runs as a
 child process started before the status pages render, so on a machine with
 two cores it indexes while Python renders. (Pagefind's Python API answers one
 request per tenth of a second, too slow for thousands of incidents; its
@@ -66,8 +68,10 @@ class SearchIndexRun:
     the memory (about 800 MB each at a hundred thousand incidents).
     """
 
-    def __init__(self, documents: Iterable[tuple[str, bytes]], after: SearchIndexRun | None = None) -> None:
-        self.scratch = Path(tempfile.mkdtemp(prefix="statusbook-search-", dir=documents_folder()))
+    def __init__(self, documents: Iterable[tuple[str, bytes]], after: SearchIndexRun | None = None, *, again: bool = False) -> None:
+        # A bundle made again mostly comes out as the same bytes, which the writer compares and keeps: Pagefind writes it into
+        # memory. A new one goes beside the system's temporary files, usually the site's disk, so the writer links it.
+        self.scratch = Path(tempfile.mkdtemp(prefix="statusbook-search-", dir=documents_folder() if again else None))
         self.bundle = self.scratch / "bundle"
         self.documents: Path | None = None
         self.process: subprocess.Popen[str] | None = None
