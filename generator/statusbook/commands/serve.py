@@ -43,6 +43,7 @@ from statusbook.view.status_view import StatusView
 
 LONG_POLL_SECONDS = 25.0
 QUIET_SECONDS = 0.15  # gather a burst of file events (an editor's save) into one rebuild
+STOP_SECONDS = 5  # how long Ctrl+C waits for each background thread before leaving it (they are daemons)
 # What a change affects.
 STATUS = "status"
 HANDBOOK = "handbook"
@@ -302,16 +303,18 @@ class DevServer:
             pass
 
     def stop(self) -> None:
+        """Stop watching and serving. Waits a few seconds at most for each thread (all are daemons): a rebuild in
+        flight or a file watcher waiting for its next event never holds up Ctrl+C."""
         self._stopping.set()
         with self._changed:
             self._changed.notify_all()
         if self._observer is not None:
             self._observer.stop()
-            self._observer.join()
+            self._observer.join(STOP_SECONDS)
         self.httpd.shutdown()
         self.httpd.server_close()
         for thread in self._threads:
-            thread.join()
+            thread.join(STOP_SECONDS)
         self._stopped.set()
 
 
