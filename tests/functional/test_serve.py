@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -129,10 +130,17 @@ def test_the_serve_command(site_repo: Project) -> None:
                 url = line.split("serving ", 1)[1].split()[0]
                 break
         assert url is not None, "the server never said where it listens"
+        said: list[str] = []  # read on: a server writing into a full pipe could never stop, and this says what it said
+        reader = threading.Thread(target=lambda: said.extend(process.stderr), daemon=True)
+        reader.start()
         status, _, body = fetch(url)
         assert status == 200 and b"added by statusbook serve" in body
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=DEADLINE_SECONDS) == 0
+        try:
+            code = process.wait(timeout=DEADLINE_SECONDS)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the server did not stop within {DEADLINE_SECONDS} s of Ctrl+C; it said:\n{''.join(said)[-4000:]}")
+        assert code == 0, "".join(said)
     finally:
         if process.poll() is None:
             process.kill()
