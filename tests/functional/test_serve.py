@@ -7,6 +7,7 @@ the tests never sleep.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -122,7 +123,9 @@ def test_change_scope(site_repo: Project) -> None:
 
 def test_the_serve_command(site_repo: Project) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    process = subprocess.Popen([sys.executable, "-m", "statusbook", "serve", "--port", "0"], cwd=site_repo.root, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    # As from a terminal: a suite started in the background (`make test &`) ignores SIGINT, and the server would inherit that.
+    restore_ctrl_c = functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL)
+    process = subprocess.Popen([sys.executable, "-m", "statusbook", "serve", "--port", "0"], cwd=site_repo.root, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env, preexec_fn=restore_ctrl_c)
     try:
         url = None
         for line in process.stderr:
