@@ -146,8 +146,7 @@ def search_part(view: StatusView, cache: RenderCache, held: Callable[[], Mapping
     """
     runs: list[tuple[str, tuple[str, ...], SearchIndexRun]] = []
 
-    def start(bundle: SearchBundle, inputs: tuple[str, ...]) -> None:
-        again = bool(cache.recorded(bundle.prefix))
+    def start(bundle: SearchBundle, inputs: tuple[str, ...], again: bool) -> None:
         run = SearchIndexRun(search_documents(view, bundle.incidents, bundle.language), after=runs[-1][2] if runs else None, again=again)
         scratch.callback(run.close)
         runs.append((bundle.prefix, inputs, run))
@@ -160,13 +159,13 @@ def search_part(view: StatusView, cache: RenderCache, held: Callable[[], Mapping
         if recorded and all(cache.wrote(path, key) for path, key in recorded.items()):
             unchanged.append((bundle, inputs, recorded))
         else:
-            start(bundle, inputs)
+            start(bundle, inputs, again=bool(recorded))
     reused: list[Output] = []
     for bundle, inputs, recorded in unchanged:
         if all(cache.holds(path, key, held().get(path)) or cache.reusable(path, key) is not None for path, key in recorded.items()):
             reused += (Output(path, (cache.target / path).read_bytes, inputs) for path in recorded)
         else:
-            start(bundle, inputs)  # changed on disk since: made again
+            start(bundle, inputs, again=True)  # changed on disk since: made again
     languages = f" in {len(view.config.languages)} languages" if view.config.other_languages else ""
     progress(f"search index: indexing {len(runs)} of {len(bundles)} years{languages}, reusing the others")
 
